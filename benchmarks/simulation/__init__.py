@@ -1,0 +1,1 @@
+"""Simulated benchmarks: stimuli rendered procedurally, responses drawn from a declared generative model."""

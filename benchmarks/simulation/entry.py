@@ -1,0 +1,16 @@
+"""Benchmark container entrypoint: `export` copies the built benchmark to /output; `describe` prints its manifest."""
+import shutil
+import sys
+from pathlib import Path
+
+EXPORT = Path("/benchmark/export")
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "describe":
+        sys.stdout.write((EXPORT / "manifest.json").read_text())
+    elif command == "export":
+        target = Path(sys.argv[2] if len(sys.argv) > 2 else "/output")
+        shutil.copytree(EXPORT, target, dirs_exist_ok=True)
+    else:
+        sys.exit("usage: entry.py describe | export [/output]")

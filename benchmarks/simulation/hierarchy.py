@@ -1,0 +1,64 @@
+"""The declared feature hierarchy that stands for the ventral stream in the simulated benchmarks.
+
+V1: Gabor quadrature-pair energy, 4 orientations x 2 scales, pooled on an 8x8 grid (512 features).
+V2: pooled products of V1 energy maps (pairwise channel co-activation, 4x4 grid) - texture-like statistics.
+V4: rectified random projection of V2 (256 units, seed fixed).
+IT: rectified random projection of V4 (256 units) plus a category signal (one-hot of object category).
+Every stage is deterministic given the image and `seed`, so a model container can reproduce it exactly.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SIDE = 64  # images are analysed at 64x64 px
+ORIENTATIONS = 4
+PERIODS = (4.0, 8.0)  # px at 64x64
+
+
+def _gabor_bank() -> np.ndarray:
+    half = SIDE // 2
+    y, x = np.mgrid[-half:half, -half:half].astype(float)
+    bank = []
+    for period in PERIODS:
+        sigma = 0.5 * period
+        envelope = np.exp(-(x**2 + y**2) / (2 * sigma**2))
+        for k in range(ORIENTATIONS):
+            theta = np.pi * k / ORIENTATIONS
+            u = x * np.cos(theta) + y * np.sin(theta)
+            even = envelope * np.cos(2 * np.pi * u / period)
+            odd = envelope * np.sin(2 * np.pi * u / period)
+            bank.append((even - even.mean(), odd))
+    return np.array(bank)  # (channels, 2, SIDE, SIDE)
+
+
+def _pool(maps: np.ndarray, grid: int) -> np.ndarray:
+    """Average-pool (..., SIDE, SIDE) maps onto a grid x grid layout."""
+    block = SIDE // grid
+    shape = maps.shape[:-2] + (grid, block, grid, block)
+    return maps.reshape(shape).mean(axis=(-3, -1))
+
+
+def v1_energy_maps(images: np.ndarray) -> np.ndarray:
+    """(n, SIDE, SIDE) images in [0, 1] -> (n, channels, SIDE, SIDE) complex-cell energy."""
+    bank = _gabor_bank()
+    spectra = np.fft.fft2(np.fft.ifftshift(bank, axes=(-2, -1)))
+    image_spectra = np.fft.fft2(images - images.mean(axis=(-2, -1), keepdims=True))[:, None, None]
+    responses = np.real(np.fft.ifft2(image_spectra * spectra[None]))
+    return np.sqrt(responses[:, :, 0] ** 2 + responses[:, :, 1] ** 2)
+
+
+def features(images: np.ndarray, labels: np.ndarray, n_categories: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """All stages for (n, SIDE, SIDE) images; `labels` are integer categories (used by IT only)."""
+    rng = np.random.default_rng(seed)
+    energy = v1_energy_maps(images)
+    n, channels = energy.shape[:2]
+    v1 = _pool(energy, 8).reshape(n, -1)
+    pairs = [(a, b) for a in range(channels) for b in range(a, channels)]
+    v2 = np.sqrt(np.stack([_pool(energy[:, a] * energy[:, b], 4) for a, b in pairs], axis=1)).reshape(n, -1)
+    v2_z = (v2 - v2.mean(0)) / (v2.std(0) + 1e-9)
+    v4 = np.maximum(v2_z @ rng.standard_normal((v2.shape[1], 256)) / np.sqrt(v2.shape[1]), 0)
+    v4_z = (v4 - v4.mean(0)) / (v4.std(0) + 1e-9)
+    it_visual = np.maximum(v4_z @ rng.standard_normal((256, 256)) / 16.0, 0)
+    it_visual = (it_visual - it_visual.mean(0)) / (it_visual.std(0) + 1e-9)
+    category = np.eye(n_categories)[labels] * 2.0
+    return {"V1": v1, "V2": v2, "V4": v4, "IT": np.concatenate([it_visual, category], axis=1)}

@@ -1,0 +1,82 @@
+"""Labelled assemblies on disk (netCDF): read the header for schema validation, load the data as xarray."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .errors import Problem, ValidationError
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def open_dataarray(path: Path) -> xr.DataArray:
+    """The one data variable of a netCDF file, lazily; an unreadable file is a located problem."""
+    try:
+        dataset = xr.open_dataset(path, engine="h5netcdf")
+    except Exception as exc:  # h5py/xarray raise many unrelated types for a damaged file; report, never crash
+        raise ValidationError(
+            f"{path} cannot be read as netCDF",
+            [Problem(str(path), "UNREADABLE_NETCDF", f"{type(exc).__name__}: {exc}", "write it with xarray.DataArray.to_netcdf (netCDF4/HDF5)")],
+        ) from None
+    names = list(dataset.data_vars)
+    if len(names) != 1:
+        raise ValidationError(
+            f"{path} must hold exactly one data variable",
+            [Problem(str(path), "DATA_VARIABLES", f"found {len(names)}: {names}", "keep one variable (the recordings)")],
+        )
+    array = dataset[names[0]]
+    array.attrs = {**dataset.attrs, **array.attrs}
+    return array
+
+
+def header(array: xr.DataArray) -> dict[str, Any]:
+    """The JSON shape spec/v1/neural-assembly and behavioral-assembly validate: dims, sizes, coords, attrs."""
+    coords = {}
+    for name, coord in array.coords.items():
+        entry: dict[str, Any] = {"dims": list(coord.dims), "dtype": str(coord.dtype)}
+        if name == "region":  # small, and its values are constrained by the schema
+            entry["values"] = sorted({str(v) for v in np.ravel(coord.values)})
+        coords[name] = entry
+    return {
+        "dims": list(array.dims),
+        "sizes": {dim: int(size) for dim, size in array.sizes.items()},
+        "coords": coords,
+        "attrs": {key: _jsonable(value) for key, value in array.attrs.items()},
+    }
+
+
+def load_neural(path: Path) -> xr.DataArray:
+    """Recordings as (presentation, neuroid, time_bin) float DataArray, fully in memory."""
+    return open_dataarray(path).load()
+
+
+def average_repetitions(recordings: xr.DataArray) -> xr.DataArray:
+    """Mean over repetitions and time bins: one row per stimulus_id, (presentation, neuroid).
+
+    Presentation coordinates that are constant within a stimulus (e.g. object_name) are kept.
+    """
+    collapsed = recordings.mean("time_bin") if "time_bin" in recordings.dims else recordings
+    keep = [
+        name for name, coord in collapsed.coords.items()
+        if coord.dims == ("presentation",) and name not in ("stimulus_id", "repetition")
+    ]
+    frame = collapsed.coords.to_dataset()[["stimulus_id", *keep]].to_dataframe()
+    per_stimulus = frame.groupby("stimulus_id", sort=False).first()
+    means = collapsed.drop_vars([*keep, "repetition"], errors="ignore").groupby("stimulus_id").mean("presentation")
+    means = means.rename(stimulus_id="presentation").assign_coords(
+        stimulus_id=("presentation", means["stimulus_id"].values)
+    )
+    for name in keep:
+        means = means.assign_coords({name: ("presentation", per_stimulus.loc[means["stimulus_id"].values, name].values)})
+    return means.transpose("presentation", "neuroid")

@@ -1,0 +1,50 @@
+"""The `braindock` command line: a thin dispatcher; each subcommand lives in braindock.commands.<name>."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from . import __version__
+from .config import load_settings
+from .errors import BraindockError
+
+# Each module defines add_parser(subparsers) and run(args, settings) -> int.
+COMMAND_MODULES = (
+    "score",
+    "leaderboard",
+    "config",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="braindock", description="Score how brain-like a containerized model is.")
+    parser.add_argument("--version", action="version", version=f"braindock {__version__}")
+    parser.add_argument("--home", help="data directory (default: $BRAINDOCK_HOME or ~/.braindock)")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f".commands.{name}", __package__)
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args, load_settings(args.home)) or 0)
+    except BraindockError as error:
+        if getattr(args, "json", False):
+            print(json.dumps(error.to_dict(), indent=2))
+        else:
+            print(f"error: {error.render()}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
