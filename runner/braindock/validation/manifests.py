@@ -1,0 +1,63 @@
+"""Benchmark manifests (schema from spec/) and model descriptions; plus the metric's stratification columns."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .. import schemas
+from ..errors import Problem
+from .checked import Checked
+from .text import read_text
+
+STRATIFY_KEYS = ("stratify_by", "group_by")
+
+
+def load_document(path: Path, schema_name: str, out: Checked) -> Any:
+    """Read JSON from `path`, append its schema problems to `out`; the document, or None if unreadable."""
+    text = read_text(path, out.problems)
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        out.add(Problem(str(path), "BAD_JSON", str(exc)[:300], "write valid UTF-8 JSON (check quotes and commas)"))
+        return None
+    out.add(*schemas.problems(document, schema_name, str(path)))
+    return document
+
+
+def check_manifest(path: Path) -> tuple[Checked, Any]:
+    out = Checked()
+    document = load_document(Path(path), "benchmark-manifest", out)
+    if isinstance(document, dict):
+        out.facts.update({k: document.get(k) for k in ("identifier", "version", "kind", "region") if k in document})
+    return out, document
+
+
+def check_model(path: Path) -> Checked:
+    out = Checked()
+    document = load_document(Path(path), "model-description", out)
+    if isinstance(document, dict):
+        out.facts.update({k: document.get(k) for k in ("identifier", "version", "modality") if k in document})
+        if isinstance(document.get("regions"), dict):
+            out.facts["regions"] = sorted(map(str, document["regions"]))
+    return out
+
+
+def stratify_columns(manifest: Any) -> list[tuple[str, str]]:
+    """(JSON path, column) for every column the metric's parameters stratify or group by."""
+    try:
+        parameters = manifest["metric"]["parameters"]
+    except (KeyError, TypeError):
+        return []
+    if not isinstance(parameters, dict):
+        return []
+    found = []
+    for key in STRATIFY_KEYS:
+        value = parameters.get(key)
+        if isinstance(value, str):
+            found.append((f"/metric/parameters/{key}", value))
+        elif isinstance(value, list):
+            found.extend((f"/metric/parameters/{key}/{i}", v) for i, v in enumerate(value) if isinstance(v, str))
+    return found

@@ -1,0 +1,78 @@
+import json
+
+import numpy as np
+
+from braindock.validation import validate_benchmark_export
+
+from .builders import neural_array, sha256, write_export, write_netcdf
+
+
+def codes_at(problems):
+    return {(p.code, p.where) for p in problems}
+
+
+def test_a_valid_export_has_no_errors(tmp_path):
+    problems = validate_benchmark_export(write_export(tmp_path))
+    assert [p for p in problems if p.severity == "error"] == []
+
+
+def test_every_problem_of_a_broken_export_is_reported_at_once(tmp_path):
+    ids = ["s0", "s1", "s2", "s3"]
+    array = neural_array(ids + ["ghost"]).drop_vars("neuroid_id")
+    array[0, 0, 0] = np.nan
+    folder = write_export(tmp_path, ids=ids, array=array)
+    (folder / "stimuli" / "images" / "s1.png").write_bytes(b"not a png")  # hash and image both wrong now
+    (folder / "stimuli" / "images" / "s2.png").unlink()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["metric"]["parameters"]["stratify_by"] = "object_name"
+    del manifest["citation"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    found = codes_at(validate_benchmark_export(folder))
+    m, s, r = folder / "manifest.json", folder / "stimuli" / "stimulus_set.json", folder / "recordings.nc"
+    assert ("MISSING_FIELD", f"{m}#/citation") in found
+    assert ("STRATIFY_COLUMN_MISSING", f"{m}#/metric/parameters/stratify_by") in found
+    assert ("SHA256_MISMATCH", f"{s}#/stimuli/1/sha256 [stimulus_id=s1]") in found
+    assert ("IMAGE_UNREADABLE", f"{s}#/stimuli/1/file [stimulus_id=s1]") in found
+    assert ("FILE_NOT_FOUND", f"{s}#/stimuli/2/file [stimulus_id=s2]") in found
+    assert ("MISSING_FIELD", f"{r}#/coords/neuroid_id") in found
+    assert ("NAN_IN_DATA", f"{r}#/data [stimulus_id=s0]") in found
+    assert ("UNKNOWN_STIMULUS_ID", f"{r}#/coords/stimulus_id [stimulus_id=ghost]") in found
+
+
+def test_manifest_hashes_and_missing_files_are_checked(tmp_path):
+    folder = write_export(tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["recordings"]["sha256"] = "0" * 64
+    manifest["stimulus_set"]["path"] = "nowhere/stimulus_set.json"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    found = codes_at(validate_benchmark_export(folder))
+    m = folder / "manifest.json"
+    assert ("SHA256_MISMATCH", f"{m}#/recordings/sha256") in found
+    assert ("FILE_NOT_FOUND", f"{m}#/stimulus_set/path") in found
+
+
+def test_a_folder_without_manifest_is_one_problem(tmp_path):
+    problems = validate_benchmark_export(tmp_path)
+    assert [p.code for p in problems] == ["FILE_NOT_FOUND"]
+
+
+def test_single_repetitions_block_a_split_half_ceiling(tmp_path):
+    ids = ["s0", "s1"]
+    folder = write_export(tmp_path, ids=ids, array=neural_array(ids, repetitions=1))
+    problems = [p for p in validate_benchmark_export(folder) if p.code == "REPETITIONS_TOO_FEW_FOR_CEILING"]
+    assert [p.severity for p in problems] == ["error"]
+
+
+def test_behavioral_exports_check_the_behaviour_assembly(tmp_path):
+    from .builders import behavioral_array, write_manifest, write_stimulus_set
+
+    ids = ["s0", "s1"]
+    stimulus_set = write_stimulus_set(tmp_path / "stimuli", ids)
+    good = write_netcdf(behavioral_array(ids), tmp_path / "behaviour.nc")
+    write_manifest(tmp_path, stimulus_set, good, kind="behavioral", task="label")
+    assert [p for p in validate_benchmark_export(tmp_path) if p.severity == "error"] == []
+
+    write_netcdf(behavioral_array(ids).drop_vars("truth"), good)
+    write_manifest(tmp_path, stimulus_set, good, kind="behavioral", task="label")
+    assert ("MISSING_FIELD", f"{good}#/coords/truth") in codes_at(validate_benchmark_export(tmp_path))
