@@ -117,6 +117,16 @@ class Store:
                 if not folder.name.startswith(".") and (folder / "entry.json").exists():
                     yield self.entry(folder.name)
 
+    def set_ref(self, namespace: str, key: str, digest: str) -> None:
+        """Point a content key (e.g. an image ID) at a stored entry, atomically."""
+        atomic_write(self.root / "refs" / namespace / key.replace(":", "_"), digest.encode())
+
+    def ref(self, namespace: str, key: str) -> str | None:
+        """The entry a content key points at, if it is still stored."""
+        path = self.root / "refs" / namespace / key.replace(":", "_")
+        digest = path.read_text().strip() if path.exists() else None
+        return digest if digest and self.has(digest) else None
+
     def verify(self, digest: str) -> bool:
         """True when the stored content still hashes to its name."""
         return self.has(digest) and tree_digest(self.path(digest)) == digest

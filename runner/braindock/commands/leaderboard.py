@@ -1,0 +1,54 @@
+"""`braindock leaderboard`: raw, ceiling, ceiled score and error per model and benchmark; a matrix across benchmarks."""
+from __future__ import annotations
+
+from rich.table import Table
+
+from .. import leaderboard
+from ..ledger import Ledger
+from ..output import add_json_flag, console, print_json
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("leaderboard", help="show the scores in the ledger")
+    parser.add_argument("--benchmark", help="only this benchmark identifier")
+    parser.add_argument("--benchmark-version", help="show this benchmark version instead of the latest")
+    add_json_flag(parser)
+    return parser
+
+
+def _fmt(value: float | None) -> str:
+    return "missing" if value is None else f"{value:.3f}"
+
+
+def run(args, settings) -> int:
+    table_rows = leaderboard.rows(Ledger(settings.ledger_path).records(), args.benchmark_version, args.benchmark)
+    models, benchmarks, scores = leaderboard.matrix(table_rows)
+    if args.json:
+        print_json({
+            "rows": [{"model": r.model, "benchmark": r.benchmark, "benchmark_version": r.benchmark_version,
+                      "record_id": r.record.record_id, **r.record.result} for r in table_rows],
+            "matrix": {m: {b: scores[(m, b)] for b in benchmarks} for m in models},
+        })
+        return 0
+    if not table_rows:
+        console.print("The ledger is empty: run `braindock score MODEL_IMAGE BENCHMARK_IMAGE` first.")
+        return 0
+    detail = Table(title="braindock leaderboard")
+    for column in ("model", "benchmark", "raw", "ceiling", "ceiled score", "error", "record"):
+        detail.add_column(column, justify="right" if column in ("raw", "ceiling", "ceiled score", "error") else "left")
+    for r in sorted(table_rows, key=lambda r: (r.benchmark, -r.record.result["score"])):
+        res = r.record.result
+        detail.add_row(r.model, f"{r.benchmark}@{r.benchmark_version}", _fmt(res["raw"]), _fmt(res["ceiling"]),
+                       f"[bold]{_fmt(res['score'])}[/]", _fmt(res["score_error"]), r.record.record_id[:12])
+    console.print(detail)
+    if len(benchmarks) > 1:
+        grid = Table(title="ceiled scores (mean over benchmarks scored; missing is not 0)")
+        grid.add_column("model")
+        for b in benchmarks:
+            grid.add_column(b, justify="right")
+        grid.add_column("mean", justify="right")
+        for m in models:
+            present = [scores[(m, b)] for b in benchmarks if scores[(m, b)] is not None]
+            grid.add_row(m, *[_fmt(scores[(m, b)]) for b in benchmarks], _fmt(sum(present) / len(present)))
+        console.print(grid)
+    return 0

@@ -1,0 +1,71 @@
+"""The container contract as the runner sees it: benchmark `export`, model `describe` and model `run`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import schemas
+from .config import Settings
+from .engines import ContainerRun, Engine, Mount, RunResult
+from .errors import ContainerError, Problem, ValidationError
+
+INPUT, OUTPUT = "/input", "/output"
+
+
+def check_exit(result: RunResult, who: str, action: str) -> None:
+    """Raise ContainerError with the container's last log lines unless it exited 0 in time."""
+    if result.exit_code == 0 and not result.timed_out:
+        return
+    if result.timed_out:
+        problem = Problem(who, "TIMEOUT", f"`{action}` ran longer than the limit", "raise limits.timeout_s in config.yaml or speed up the model")
+    elif result.oom_killed:
+        problem = Problem(who, "OUT_OF_MEMORY", f"`{action}` was killed for exceeding the memory limit", "raise limits.memory in config.yaml or use less memory")
+    else:
+        problem = Problem(who, "CONTAINER_FAILED", f"`{action}` exited with status {result.exit_code}", "read the container's log below")
+    raise ContainerError(f"{who}: `{action}` failed", [problem], details=f"last log lines of {who}:\n{result.tail()}")
+
+
+def writable_dir(path: Path) -> Path:
+    """A folder the container's non-root user may write to (and nobody else's files end up in)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o777)
+    return path
+
+
+def export_benchmark(engine: Engine, settings: Settings, image: str, out: Path) -> None:
+    """Run the benchmark container's `export` into `out` (no network, non-root, limits)."""
+    spec = ContainerRun(
+        image=image, command=("export", OUTPUT), mounts=(Mount(writable_dir(out), OUTPUT, read_only=False),),
+        limits=settings.limits, label=f"benchmark {image}",
+    )
+    check_exit(engine.run(spec), f"benchmark {image}", "export")
+
+
+def describe_model(engine: Engine, settings: Settings, image: str) -> dict:
+    """Run `describe` and validate what it prints against spec/v1/model-description."""
+    who = f"model {image}"
+    result = engine.run(ContainerRun(image=image, command=("describe",), limits=settings.limits, label=who))
+    check_exit(result, who, "describe")
+    try:
+        description = json.loads(result.stdout)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"{who}: `describe` did not print JSON", [
+            Problem(f"{who} describe (stdout)", "BAD_JSON", str(exc), "print only the description JSON on stdout; log to stderr")
+        ], details=f"stdout began: {result.stdout[:300]!r}") from None
+    return schemas.require_valid(description, "model-description", f"{who} describe")
+
+
+def run_model(engine: Engine, settings: Settings, image: str, input_dir: Path, output_dir: Path) -> RunResult:
+    """Run `run /input/request.json` with the inputs read-only and only /output writable."""
+    who = f"model {image}"
+    spec = ContainerRun(
+        image=image,
+        command=("run", f"{INPUT}/request.json"),
+        mounts=(Mount(input_dir, INPUT, read_only=True), Mount(writable_dir(output_dir), OUTPUT, read_only=False)),
+        limits=settings.limits,
+        env=(("BRAINDOCK_INPUT", INPUT), ("BRAINDOCK_OUTPUT", OUTPUT)),
+        label=who,
+    )
+    result = engine.run(spec)
+    check_exit(result, who, "run")
+    return result

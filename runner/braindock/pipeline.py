@@ -1,0 +1,83 @@
+"""score: benchmark export → model describe → request → model run → response checks → score → record → ledger."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from . import containers, records, responses
+from .benchmark import Benchmark, load_benchmark
+from .config import Settings
+from .engines import Engine, get_engine
+from .ledger import Ledger
+from .records import ScoreRecord
+from .run_request import build_request
+from .scoring import Outcome, score_neural
+
+Step = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def score(model_image: str, benchmark_image: str, settings: Settings, engine: Engine | None = None,
+          step: Step = _quiet, seed: int = 0) -> ScoreRecord:
+    """Score one model image on one benchmark image and store the record; nothing is stored on any failure."""
+    started = time.monotonic()
+    engine = engine or get_engine(settings.engine)
+    step("exporting and validating the benchmark")
+    benchmark = load_benchmark(engine, settings, benchmark_image)
+    who = f"model {model_image}"
+    step(f"describing {who}")
+    model = engine.inspect(model_image)
+    description = containers.describe_model(engine, settings, model_image)
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="run-"))
+    try:
+        step(f"running {who} on {len(benchmark.stimulus_set['stimuli'])} stimuli")
+        request = build_request(benchmark, description, work / "input", who, seed=seed)
+        containers.run_model(engine, settings, model_image, work / "input", work / "output")
+        response = responses.read_response(work / "output", request, who)
+        activations = responses.read_activations(work / "output", request, response, benchmark.region, who)
+        step("scoring")
+        outcome = score_neural(benchmark.manifest, benchmark.recordings(), activations)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    record = make_record(benchmark, model_image, model.image_id, model.repo_digests, description, request, outcome,
+                         engine.name, time.monotonic() - started)
+    step("recording")
+    Ledger(settings.ledger_path).add(record)
+    return record
+
+
+def make_record(benchmark: Benchmark, model_image: str, model_image_id: str, repo_digests, description: dict,
+                request: dict, outcome: Outcome, engine: str, wall_time_s: float) -> ScoreRecord:
+    manifest = benchmark.manifest
+    region = benchmark.region
+    inputs = {
+        "model": {"identifier": description["identifier"], "version": description["version"], "image": model_image,
+                  "image_id": model_image_id, "repo_digests": list(repo_digests),
+                  "layer": description["regions"][region]["layer"]},
+        "benchmark": {"identifier": benchmark.identifier, "version": benchmark.version,
+                      "image": benchmark.image.reference, "image_id": benchmark.image.image_id},
+        "data": {"stimulus_set_sha256": manifest["stimulus_set"]["sha256"], "recordings_sha256": manifest["recordings"]["sha256"]},
+        "metric": {"name": outcome.raw.metric, "version": outcome.raw.version, "parameters": outcome.raw.parameters},
+        "ceiling": {"method": outcome.ceiling.metric, "version": outcome.ceiling.version, "parameters": outcome.ceiling.parameters},
+        "normalization": {"name": outcome.ceiled.metric, "version": outcome.ceiled.version},
+        "request": {"request_id": request["request_id"], "regions": request["record"]["regions"],
+                    "time_bins": request["record"]["time_bins"], "visual_degrees": request.get("visual_degrees"),
+                    "number_of_trials": request["number_of_trials"], "seed": request["seed"]},
+    }
+    raw = outcome.raw.to_dict()
+    result = {
+        "raw": raw["value"], "error": raw["error"],
+        "ceiling": float(outcome.ceiling.value), "ceiling_error": float(outcome.ceiling.error),
+        "score": float(outcome.ceiled.value), "score_error": float(outcome.ceiled.error),
+        "per_split": raw["per_split"],
+        "ceiling_per_split": outcome.ceiling.to_dict(with_neuroids=False)["per_split"],
+        "per_neuroid": raw.get("per_neuroid", {}),
+    }
+    return ScoreRecord(inputs, result, records.environment(engine, wall_time_s))

@@ -1,0 +1,31 @@
+"""Place stimuli on a model's screen: rescale, pad grey or crop to the model's visual degrees (same for every model)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+GREY = 128
+
+
+def place_on_screen(source: Path, target: Path, stimulus_degrees: float, model_degrees: float) -> None:
+    """Write `source` as the model would see it.
+
+    A stimulus shown at `stimulus_degrees` occupies stimulus_degrees / model_degrees of a field of view of
+    `model_degrees`: smaller stimuli shrink and sit centred on grey; larger ones are enlarged and centre-cropped.
+    The output keeps the input's pixel size.
+    """
+    image = Image.open(source)
+    image.load()
+    ratio = stimulus_degrees / model_degrees
+    width, height = image.size
+    scaled = image.resize((max(1, round(width * ratio)), max(1, round(height * ratio))), Image.BICUBIC)
+    if ratio <= 1:
+        fill = GREY if image.mode in ("L", "P") else (GREY,) * len(image.getbands())
+        canvas = Image.new(image.mode, (width, height), fill)
+        canvas.paste(scaled, ((width - scaled.width) // 2, (height - scaled.height) // 2))
+    else:
+        left, top = (scaled.width - width) // 2, (scaled.height - height) // 2
+        canvas = scaled.crop((left, top, left + width, top + height))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    canvas.save(target, format="PNG")
