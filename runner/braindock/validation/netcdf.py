@@ -122,9 +122,11 @@ def _coord_length_problems(dataset: xr.Dataset, array: xr.DataArray, coords_on: 
     return problems
 
 
-def _nan_problems(array: xr.DataArray, where: str, out: Checked) -> None:
+def _nan_problems(array: xr.DataArray, where: str, out: Checked, kind: str) -> None:
     if array.size == 0:
         return
+    if kind == "behavioral" and not np.issubdtype(array.dtype, np.number):
+        return  # choices may be labels
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         out.add(Problem(f"{where}#/data", "DATA_NOT_NUMERIC", f"data has dtype {array.dtype}", "store numbers (float32/float64)"))
         return
@@ -192,7 +194,7 @@ def check_assembly(path: Path, kind: str = "neural") -> Checked:
             out.add(Problem(f"{where}#/coords/image_id", "LEGACY_COLUMN", "legacy brainio coordinate 'image_id' stands for stimulus_id",
                             "rename it: array.rename(image_id='stimulus_id'), or run `braindock import brainio`", severity="warning"))
         _content_checks(array, kind, where, out)
-        _nan_problems(array, where, out)
+        _nan_problems(array, where, out, kind)
     except (OSError, ValueError, RuntimeError, KeyError, TypeError, MemoryError) as exc:  # damaged data blocks
         out.add(Problem(where, "UNREADABLE_NETCDF", f"reading failed: {type(exc).__name__}: {str(exc)[:200]}",
                         "re-write the file with xarray"))
