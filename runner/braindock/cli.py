@@ -14,6 +14,8 @@ from .errors import BraindockError
 COMMAND_MODULES = (
     "score",
     "leaderboard",
+    "build",
+    "reference",
     "config",
 )
 

@@ -64,5 +64,6 @@ class Engine(ABC):
         """Run to completion (or timeout, which kills it); never raises for a non-zero exit."""
 
     @abstractmethod
-    def build(self, context: Path, tag: str, dockerfile: str | None = None) -> ImageInfo:
+    def build(self, context: Path, tag: str, dockerfile: str | None = None,
+              build_args: dict[str, str] | None = None) -> ImageInfo:
         """Build an image from a context folder."""

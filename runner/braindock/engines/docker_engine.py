@@ -112,11 +112,13 @@ class DockerEngine(Engine):
             container.remove(force=True)
         return RunResult(exit_code, stdout, stderr, duration, timed_out, oom)
 
-    def build(self, context: Path, tag: str, dockerfile: str | None = None) -> ImageInfo:
+    def build(self, context: Path, tag: str, dockerfile: str | None = None,
+              build_args: dict[str, str] | None = None) -> ImageInfo:
         from docker.errors import BuildError
 
         try:
-            self.client.images.build(path=str(context), tag=tag, dockerfile=dockerfile, rm=True)
+            self.client.images.build(path=str(context), tag=tag, dockerfile=dockerfile, rm=True,
+                                    buildargs=build_args or None)
         except BuildError as exc:
             log = "".join(chunk.get("stream", "") for chunk in exc.build_log if isinstance(chunk, dict))
             raise EngineError(f"building {tag} from {context} failed", [
