@@ -1,0 +1,142 @@
+"""Align model and recorded assemblies by stimulus_id and reject data no metric can use.
+
+Every check raises `MetricError` whose message names the problem and where it is (stimulus_ids,
+neuroid_ids, coordinate names), so a user never sees a numpy traceback or a silent NaN.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ..errors import MetricError, Problem
+
+NEURAL_DIMS = ("presentation", "neuroid")
+_SHOW = 5  # how many offending ids a message lists
+
+
+def preview(values, limit: int = _SHOW) -> str:
+    """A short, readable list of the first few `values` and how many there are in total."""
+    values = [str(v) for v in values]
+    shown = ", ".join(repr(v) for v in values[:limit])
+    more = f", ... ({len(values)} in total)" if len(values) > limit else ""
+    return f"[{shown}{more}]"
+
+
+def fail(message: str, where: str, code: str, fix: str = "", expected=None, found=None) -> MetricError:
+    """A MetricError with one located Problem; the message alone already says what is wrong."""
+    problem = Problem(where=where, code=code, message=message, fix=fix,
+                      expected=None if expected is None else str(expected),
+                      found=None if found is None else str(found))
+    return MetricError(message, [problem])
+
+
+def require_dims(assembly: xr.DataArray, dims: tuple[str, ...], role: str) -> xr.DataArray:
+    """`assembly` transposed to `dims`; MetricError naming the dims found otherwise."""
+    if not isinstance(assembly, xr.DataArray):
+        raise fail(f"{role} must be an xarray.DataArray, got {type(assembly).__name__}", role, "NOT_A_DATAARRAY")
+    if set(assembly.dims) != set(dims):
+        raise fail(f"{role} has dims {tuple(assembly.dims)}, expected {dims}", role, "WRONG_DIMS",
+                   fix=f"rename or reduce the dimensions of {role} to {dims}",
+                   expected=dims, found=tuple(assembly.dims))
+    return assembly.transpose(*dims)
+
+
+def require_coord(assembly: xr.DataArray, coord: str, dim: str, role: str, purpose: str = "") -> np.ndarray:
+    """Values of coordinate `coord` along `dim`; MetricError listing the coordinates that exist."""
+    if coord not in assembly.coords or assembly[coord].dims != (dim,):
+        existing = sorted(str(name) for name, c in assembly.coords.items() if c.dims == (dim,))
+        why = f" ({purpose})" if purpose else ""
+        raise fail(f"{role} has no coordinate {coord!r} on dimension {dim!r}{why}; "
+                   f"coordinates on {dim!r}: {existing}", f"{role}.{dim}", "MISSING_COORDINATE",
+                   fix=f"add a {coord!r} coordinate along {dim!r} or choose one of {existing}",
+                   expected=coord, found=existing)
+    return np.asarray(assembly[coord].values)
+
+
+def neuroid_ids(assembly: xr.DataArray) -> np.ndarray:
+    """The `neuroid_id` values, or positions when the assembly has none."""
+    if "neuroid_id" in assembly.coords and assembly["neuroid_id"].dims == ("neuroid",):
+        return np.asarray(assembly["neuroid_id"].values)
+    return np.arange(assembly.sizes["neuroid"])
+
+
+def require_finite(values: np.ndarray, role: str, rows, columns, row_name: str, column_name: str) -> None:
+    """MetricError naming the rows and columns holding NaN or inf."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        bad_rows, bad_cols = np.nonzero(bad.reshape(values.shape[0], -1))
+        rows_hit = np.asarray(rows)[np.unique(bad_rows)]
+        cols_hit = np.asarray(columns)[np.unique(bad_cols)] if columns is not None else []
+        raise fail(f"{role} contains {int(bad.sum())} NaN/inf value(s) at {row_name} {preview(rows_hit)}"
+                   + (f", {column_name} {preview(cols_hit)}" if columns is not None else ""),
+                   f"{role}.{row_name}={rows_hit[0]}", "NOT_FINITE",
+                   fix=f"remove or impute the non-finite values in {role}")
+
+
+def require_unique(ids: np.ndarray, role: str, hint: str) -> None:
+    values, counts = np.unique(ids, return_counts=True)
+    if (counts > 1).any():
+        raise fail(f"{role} repeats stimulus_id(s) {preview(values[counts > 1])}; {hint}",
+                   f"{role}.stimulus_id", "DUPLICATE_STIMULUS", fix=hint)
+
+
+def require_varying(values: np.ndarray, ids: np.ndarray, role: str, what: str = "neuroid_id") -> None:
+    """MetricError naming the columns of `values` that do not vary across rows."""
+    constant = np.ptp(values, axis=0) == 0
+    if constant.any():
+        raise fail(f"{role} has {int(constant.sum())} constant {what.split('_')[0]}(s) (no variance across "
+                   f"stimuli, correlation undefined): {what} {preview(ids[constant])}",
+                   f"{role}.{what}={ids[constant][0]}", "CONSTANT_NEUROID",
+                   fix=f"drop the constant {what.split('_')[0]}s from {role}")
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """Source and target rows matched by stimulus_id (sorted), as plain arrays plus target metadata."""
+
+    source: np.ndarray  # (stimulus, feature)
+    target: np.ndarray  # (stimulus, neuroid)
+    stimulus_ids: np.ndarray
+    neuroid_ids: np.ndarray
+    target_assembly: xr.DataArray  # sorted by stimulus_id; carries presentation coordinates
+
+    def coordinate(self, name: str, purpose: str = "") -> np.ndarray:
+        return require_coord(self.target_assembly, name, "presentation", "target", purpose)
+
+
+def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: bool = True) -> Aligned:
+    """Match `source` rows to `target` rows by stimulus_id, sorted by stimulus_id, after checking both.
+
+    The source may hold more stimuli than the target (extras are dropped); every target stimulus must
+    be in the source. Both must be (presentation, neuroid) with unique stimulus_ids and finite values.
+    """
+    source = require_dims(source, NEURAL_DIMS, "source")
+    target = require_dims(target, NEURAL_DIMS, "target")
+    source_ids = require_coord(source, "stimulus_id", "presentation", "source")
+    target_ids = require_coord(target, "stimulus_id", "presentation", "target")
+    require_unique(target_ids, "target", "average the target over repetitions before scoring")
+    require_unique(source_ids, "source", "give each stimulus one row in the model's response")
+    missing = np.setdiff1d(target_ids, source_ids)
+    if missing.size:
+        raise fail(f"source lacks {missing.size} of the target's {target_ids.size} stimulus_ids, e.g. "
+                   f"{preview(missing)}", f"source.stimulus_id={missing[0]}", "MISSING_STIMULI",
+                   fix="run the model on every stimulus of the benchmark",
+                   expected=f"{target_ids.size} stimuli", found=f"{target_ids.size - missing.size} matching")
+    order = np.argsort(target_ids, kind="stable")
+    target = target.isel(presentation=order)
+    ids = target_ids[order]
+    position = {stimulus: i for i, stimulus in enumerate(source_ids.tolist())}
+    source_rows = np.fromiter((position[s] for s in ids.tolist()), dtype=np.intp, count=ids.size)
+    x = np.asarray(source.values, dtype=np.float64)[source_rows]
+    y = np.asarray(target.values, dtype=np.float64)
+    require_finite(x, "source", ids, neuroid_ids(source), "stimulus_id", "neuroid_id")
+    target_neuroids = neuroid_ids(target)
+    require_finite(y, "target", ids, target_neuroids, "stimulus_id", "neuroid_id")
+    if check_constant_target:
+        require_varying(y, target_neuroids, "target")
+    if np.ptp(x, axis=0).max(initial=0.0) == 0:
+        raise fail("source is constant across all stimuli (every feature has zero variance)",
+                   "source", "CONSTANT_SOURCE", fix="check the model's responses; they do not depend on the stimulus")
+    return Aligned(x, y, ids, target_neuroids, target)
