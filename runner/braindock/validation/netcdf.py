@@ -220,7 +220,9 @@ def _content_checks(array: xr.DataArray, kind: str, where: str, out: Checked) ->
                 dupes = [p for p, n in Counter(pairs).items() if n > 1]
                 for sid, rep in dupes[:NAN_REPORT_LIMIT]:
                     out.add(Problem(f"{where}#/coords/repetition [stimulus_id={sid}]", "DUPLICATE_PRESENTATION",
-                                    f"repetition {rep} of {sid!r} appears more than once", "number the repetitions of each stimulus 0, 1, 2, ..."))
+                                    f"repetition {rep} of {sid!r} appears more than once",
+                                    "number the repetitions of each stimulus 0, 1, 2, ... (split-half ceilings split by repetition)",
+                                    severity="warning"))
             fewest, most = min(counts.values()), max(counts.values())
             out.facts.update(repetitions_min=fewest, repetitions_max=most)
             if fewest < 2:
