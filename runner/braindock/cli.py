@@ -17,6 +17,10 @@ COMMAND_MODULES = (
     "build",
     "reference",
     "config",
+    "validate",
+    "import_data",
+    "ingest",
+    "datasets",
 )
 
 
