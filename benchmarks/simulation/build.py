@@ -19,13 +19,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_stimuli(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.ndarray]:
-    """Render the object images as PNG; return the stimulus entries, the images at 64x64 and labels."""
+def write_stimuli(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray]:
+    """Render the object images as PNG; return the stimulus entries, the images at 64x64, labels and latents."""
     spec = config["stimuli"]
     rng = np.random.default_rng(spec["seed"])
     folder = out / "stimuli"
     (folder / "images").mkdir(parents=True, exist_ok=True)
-    entries, small, labels = [], [], []
+    entries, small, labels, latents = [], [], [], []
     for index in range(spec["per_category"]):
         for label, category in enumerate(objects.CATEGORIES):
             image, params = objects.render(category, rng, spec["side"])
@@ -36,12 +36,13 @@ def write_stimuli(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.n
                             "object_name": category, **params})
             small.append(np.asarray(image.resize((hierarchy.SIDE, hierarchy.SIDE), resample=2), dtype=float) / 255.0)
             labels.append(label)
+            latents.append([params["tx"], params["ty"], params["size"], params["rotation"]])
     stimulus_set = {
         "spec_version": "1.0", "identifier": spec["identifier"], "modality": "image", "license": "MIT",
         "citation": config["citation"], "description": spec["description"], "stimuli": entries,
     }
     (folder / "stimulus_set.json").write_text(json.dumps(stimulus_set, indent=1))
-    return entries, np.array(small), np.array(labels)
+    return entries, np.array(small), np.array(labels), np.array(latents)
 
 
 def write_recordings(config: dict, entries: list[dict], stage: np.ndarray, out: Path) -> Path:
@@ -81,8 +82,8 @@ def write_recordings(config: dict, entries: list[dict], stage: np.ndarray, out: 
 
 def build(config: dict, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    entries, images, labels = write_stimuli(config, out)
-    stages = hierarchy.features(images, labels, len(objects.CATEGORIES), seed=config["generative_model"]["hierarchy_seed"])
+    entries, images, labels, latents = write_stimuli(config, out)
+    stages = hierarchy.features(images, labels, len(objects.CATEGORIES), latents, seed=config["generative_model"]["hierarchy_seed"])
     assembly = write_recordings(config, entries, stages[config["generative_model"]["stage"]], out)
     stimulus_set = out / "stimuli" / "stimulus_set.json"
     manifest = {

@@ -11,6 +11,10 @@ if __name__ == "__main__":
         sys.stdout.write((EXPORT / "manifest.json").read_text())
     elif command == "export":
         target = Path(sys.argv[2] if len(sys.argv) > 2 else "/output")
-        shutil.copytree(EXPORT, target, dirs_exist_ok=True)
+        for child in EXPORT.iterdir():  # not copytree(EXPORT, target): the mount point's own mode is not ours to set
+            if child.is_dir():
+                shutil.copytree(child, target / child.name)
+            else:
+                shutil.copyfile(child, target / child.name)
     else:
         sys.exit("usage: entry.py describe | export [/output]")

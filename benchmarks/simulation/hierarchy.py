@@ -2,8 +2,9 @@
 
 V1: Gabor quadrature-pair energy, 4 orientations x 2 scales, pooled on an 8x8 grid (512 features).
 V2: pooled products of V1 energy maps (pairwise channel co-activation, 4x4 grid) - texture-like statistics.
-V4: rectified random projection of V2 (256 units, seed fixed).
-IT: rectified random projection of V4 (256 units) plus a category signal (one-hot of object category).
+V4: rectified random projection of V2 (256 units, seed fixed), plus object position and size (15 % of variance).
+IT: rectified random projection of V4 (256 units, 45 %), object category (one-hot, 40 %) and object position,
+    size and rotation (15 %).
 Every stage is deterministic given the image and `seed`, so a model container can reproduce it exactly.
 """
 from __future__ import annotations
@@ -47,18 +48,34 @@ def v1_energy_maps(images: np.ndarray) -> np.ndarray:
     return np.sqrt(responses[:, :, 0] ** 2 + responses[:, :, 1] ** 2)
 
 
-def features(images: np.ndarray, labels: np.ndarray, n_categories: int, seed: int = 0) -> dict[str, np.ndarray]:
-    """All stages for (n, SIDE, SIDE) images; `labels` are integer categories (used by IT only)."""
+def _zscore(matrix: np.ndarray) -> np.ndarray:
+    return (matrix - matrix.mean(0)) / (matrix.std(0) + 1e-9)
+
+
+def _blocks(*parts: tuple[np.ndarray, float]) -> np.ndarray:
+    """Concatenate z-scored blocks so that block b carries a share `weight_b` of the total variance."""
+    return np.concatenate([_zscore(m) * np.sqrt(w / m.shape[1]) for m, w in parts], axis=1)
+
+
+def features(images: np.ndarray, labels: np.ndarray, n_categories: int, latents: np.ndarray, seed: int = 0) -> dict[str, np.ndarray]:
+    """All stages for (n, SIDE, SIDE) images, as z-scored, block-weighted (stimuli, features) matrices.
+
+    `labels` are integer categories and `latents` the (n, 4) object position x, y, size and rotation: IT
+    carries category (weight .40) and these category-orthogonal properties (.15) besides visual features (.45),
+    as IT does (Hong et al. 2016).
+    """
     rng = np.random.default_rng(seed)
     energy = v1_energy_maps(images)
     n, channels = energy.shape[:2]
     v1 = _pool(energy, 8).reshape(n, -1)
     pairs = [(a, b) for a in range(channels) for b in range(a, channels)]
     v2 = np.sqrt(np.stack([_pool(energy[:, a] * energy[:, b], 4) for a, b in pairs], axis=1)).reshape(n, -1)
-    v2_z = (v2 - v2.mean(0)) / (v2.std(0) + 1e-9)
-    v4 = np.maximum(v2_z @ rng.standard_normal((v2.shape[1], 256)) / np.sqrt(v2.shape[1]), 0)
-    v4_z = (v4 - v4.mean(0)) / (v4.std(0) + 1e-9)
-    it_visual = np.maximum(v4_z @ rng.standard_normal((256, 256)) / 16.0, 0)
-    it_visual = (it_visual - it_visual.mean(0)) / (it_visual.std(0) + 1e-9)
-    category = np.eye(n_categories)[labels] * 2.0
-    return {"V1": v1, "V2": v2, "V4": v4, "IT": np.concatenate([it_visual, category], axis=1)}
+    v4 = np.maximum(_zscore(v2) @ rng.standard_normal((v2.shape[1], 256)) / np.sqrt(v2.shape[1]), 0)
+    it_visual = np.maximum(_zscore(v4) @ rng.standard_normal((256, 256)) / 16.0, 0)
+    category = np.eye(n_categories)[labels]
+    return {
+        "V1": _blocks((v1, 1.0)),
+        "V2": _blocks((v2, 1.0)),
+        "V4": _blocks((v4, 0.85), (latents, 0.15)),
+        "IT": _blocks((it_visual, 0.45), (category, 0.40), (latents, 0.15)),
+    }

@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"error: {error.render()}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # `braindock ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

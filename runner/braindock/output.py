@@ -7,7 +7,8 @@ from typing import Any
 
 from rich.console import Console
 
-console = Console(stderr=False)
+# Not a terminal (a pipe, CI's log): wide enough that tables are not cut.
+console = Console(stderr=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 
