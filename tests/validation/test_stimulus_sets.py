@@ -105,3 +105,10 @@ def test_bad_severity_config_and_unknown_paths_cannot_run(tmp_path):
     with pytest.raises(UsageError) as caught:
         validate_path(tmp_path / "notes.txt")
     assert caught.value.problems[0].code == "UNKNOWN_KIND"
+
+
+def test_huge_fields_and_utf16_are_problems_not_crashes(tmp_path):
+    (tmp_path / "big.csv").write_text("stimulus_id,filename\na," + "x" * 1_000_000 + "\n")
+    assert "BAD_CSV" in validate_path(tmp_path / "big.csv").codes()
+    (tmp_path / "u16.csv").write_bytes("stimulus_id,filename\na,a.png\n".encode("utf-16"))
+    assert validate_path(tmp_path / "u16.csv").codes() == ["BAD_ENCODING"]
