@@ -4,7 +4,7 @@ from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
 
 from braindock.errors import MetricError
-from braindock.metrics.regression import Gram, fit_predict
+from braindock.metrics.regression import Features, fit_predict
 
 
 def _data(n, p, q, seed=0):
@@ -23,23 +23,33 @@ def _data(n, p, q, seed=0):
 ])
 def test_predictions_match_sklearn(kind, reference, tol, p):
     x, y, train, test = _data(150, p, 8)
-    k_tt, k_st = Gram(x).split(train, test)
-    ours, _ = fit_predict(kind, k_tt, k_st, y[train], n_features=p, n_components=5)
+    ours, _ = fit_predict(kind, Features(x).split(train, test), y[train], n_components=5)
     expected = reference.fit(x[train], y[train]).predict(x[test])
     assert np.abs(ours - expected).max() < tol * max(1.0, np.abs(expected).max())
 
 
+def test_dual_and_primal_paths_agree():
+    x, y, train, test = _data(80, 90, 5)
+    wide, narrow = Features(x), Features(x)
+    narrow.dual, narrow.values = False, x - x.mean(axis=0)
+    assert wide.dual
+    for kind in ["pls", "ridge", "ridgecv", "ols"]:
+        a, _ = fit_predict(kind, wide.split(train, test), y[train], n_components=5)
+        b, _ = fit_predict(kind, narrow.split(train, test), y[train], n_components=5)
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
 def test_ridgecv_picks_sklearns_alpha():
     x, y, train, test = _data(120, 200, 6, seed=3)
-    k_tt, k_st = Gram(x).split(train, test)
-    _, details = fit_predict("ridgecv", k_tt, k_st, y[train], n_features=200, alphas=np.logspace(-3, 3, 7))
+    split = Features(x).split(train, test)
+    _, details = fit_predict("ridgecv", split, y[train], alphas=np.logspace(-3, 3, 7))
     assert details["alpha"] == RidgeCV(alphas=np.logspace(-3, 3, 7)).fit(x[train], y[train]).alpha_
 
 
 def test_pls_default_sklearn_tolerance_is_close():
     x, y, train, test = _data(200, 100, 10, seed=1)
-    k_tt, k_st = Gram(x).split(train, test)
-    ours, _ = fit_predict("pls", k_tt, k_st, y[train], n_features=100, n_components=25)
+    split = Features(x).split(train, test)
+    ours, _ = fit_predict("pls", split, y[train], n_components=25)
     expected = PLSRegression(n_components=25, scale=False).fit(x[train], y[train]).predict(x[test])
     assert np.abs(ours - expected).max() < 0.02 * np.abs(expected).std()
 
@@ -52,6 +62,6 @@ def test_pls_default_sklearn_tolerance_is_close():
 ])
 def test_bad_parameters_raise_metric_error(kind, kwargs, text):
     x, y, train, test = _data(60, 10, 3)
-    k_tt, k_st = Gram(x).split(train, test)
+    split = Features(x).split(train, test)
     with pytest.raises(MetricError, match=text):
-        fit_predict(kind, k_tt, k_st, y[train], n_features=10, **kwargs)
+        fit_predict(kind, split, y[train], **kwargs)

@@ -1,0 +1,48 @@
+"""The metrics family: every metric is `get_metric(name, **params)(source, target) -> Score`, every
+ceiling `get_ceiling(name, **params)(assembly) -> Score`, every normalisation `normalize(name, raw, ceiling)`.
+
+Modules: alignment (match by stimulus_id, input checks), splits / subsets (cross-validation), regression
+(kernel PLS / ridge / ridge-CV / OLS), predictivity, cka, rsa, behavior (I1n, I2n), ceilings (internal
+consistency, extrapolation), normalization, stats.
+"""
+from __future__ import annotations
+
+from ..errors import UsageError
+from .base import Ceiling, Metric, Score
+from .behavior import I1n, I1nSplitHalf, I2n, I2nSplitHalf
+from .ceilings import ExtrapolationCeiling, InternalConsistency
+from .cka import CKA
+from .normalization import NORMALIZATIONS, normalize
+from .predictivity import NeuralPredictivity
+from .rsa import RDMSimilarity
+
+__all__ = ["METRICS", "CEILINGS", "NORMALIZATIONS", "get_metric", "get_ceiling", "normalize",
+           "Score", "Metric", "Ceiling"]
+
+
+def _registry(kind: str, classes) -> dict:
+    registry: dict = {}
+    for cls in classes:
+        if cls.name in registry:
+            raise RuntimeError(f"duplicate {kind} name {cls.name!r}")
+        registry[cls.name] = cls
+    return registry
+
+
+METRICS: dict[str, type[Metric]] = _registry("metric", (NeuralPredictivity, CKA, RDMSimilarity, I1n, I2n))
+CEILINGS: dict[str, type[Ceiling]] = _registry(
+    "ceiling", (InternalConsistency, ExtrapolationCeiling, I1nSplitHalf, I2nSplitHalf))
+
+
+def get_metric(name: str, **params) -> Metric:
+    """The metric `name` with `params` over its defaults; UsageError listing known names otherwise."""
+    if name not in METRICS:
+        raise UsageError(f"unknown metric {name!r}; known metrics: {sorted(METRICS)}")
+    return METRICS[name](**params)
+
+
+def get_ceiling(name: str, **params) -> Ceiling:
+    """The ceiling `name` with `params` over its defaults; UsageError listing known names otherwise."""
+    if name not in CEILINGS:
+        raise UsageError(f"unknown ceiling {name!r}; known ceilings: {sorted(CEILINGS)}")
+    return CEILINGS[name](**params)

@@ -1,0 +1,86 @@
+"""Neural predictivity (Schrimpf et al. 2018): cross-validated linear map, Pearson r on held-out stimuli."""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import xarray as xr
+
+from .alignment import align, fail, preview
+from .base import Metric, Score
+from .regression import REGRESSIONS, Features, fit_predict
+from .splits import make_splits
+from .stats import pearson_columns, standard_error
+
+FIXED_SPLIT_BOOTSTRAPS = 1000
+
+
+class NeuralPredictivity(Metric):
+    """Brain-Score's CrossRegressedCorrelation, vectorised over neuroids and sharing one kernel over splits.
+
+    source: (presentation, neuroid) model features; target: (presentation, neuroid) recordings averaged
+    over repetitions; rows matched by `stimulus_id`. Per split, `regression` maps training source to
+    training target (all neuroids in one fit), predicts the test stimuli, and scores Pearson r per
+    neuroid; the split's score is the median over neuroids. The score is the mean over splits and its
+    error is Brain-Score's standard error of the mean: std over splits (ddof=0) / sqrt(n splits).
+
+    Parameters:
+      regression: pls (PLSRegression(n_components, scale=False), Brain-Score's default) | ridge (one alpha,
+        `alphas`, default 1.0) | ridgecv (leave-one-out over `alphas`, default logspace(-3, 3, 7)) | ols.
+      split: stratified_shuffle (sklearn StratifiedShuffleSplit(splits, train_size, random_state=seed) over
+        `stratify_by`, or ShuffleSplit when stratify_by is None), fixed (one split read from the target's
+        presentation coordinate `split`, values 'train'/'test'; its error is the bootstrap standard error of
+        the median over neuroids, 1000 resamples seeded by `seed`), group_kfold (sklearn GroupKFold(splits)
+        over the presentation coordinate `group_by`, e.g. story or passage).
+    Splits index stimuli sorted by stimulus_id, like Brain-Score's alignment step.
+    """
+
+    name: ClassVar[str] = "neural_predictivity"
+    version: ClassVar[str] = "1.0"
+    defaults: ClassVar[dict[str, Any]] = {
+        "regression": "pls", "n_components": 25, "alphas": None, "splits": 10, "train_size": 0.9,
+        "split": "stratified_shuffle", "stratify_by": None, "group_by": None, "seed": 1,
+    }
+
+    def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
+        p = self.parameters
+        if p["regression"] not in REGRESSIONS:
+            raise fail(f"unknown regression {p['regression']!r}; known regressions: {list(REGRESSIONS)}",
+                       "parameters.regression", "UNKNOWN_REGRESSION")
+        data = align(source, target)
+        splits = make_splits(p["split"], data.target_assembly, splits=p["splits"], train_size=p["train_size"],
+                             seed=p["seed"], stratify_by=p["stratify_by"], group_by=p["group_by"])
+        features = Features(data.source)
+        correlations = np.empty((len(splits), data.target.shape[1]))
+        for i, (train, test) in enumerate(splits):
+            prediction, _ = fit_predict(p["regression"], features.split(train, test), data.target[train],
+                                        n_components=p["n_components"], alphas=p["alphas"])
+            correlations[i] = pearson_columns(prediction, data.target[test])
+            _require_defined(correlations[i], data, test, i)
+        per_neuroid = xr.DataArray(correlations, dims=("split", "neuroid"),
+                                   coords={"split": np.arange(len(splits)), "neuroid_id": ("neuroid", data.neuroid_ids)})
+        per_split = np.median(correlations, axis=1)
+        if len(splits) == 1:
+            error = _bootstrap_median_error(correlations[0], p["seed"])
+        else:
+            error = standard_error(per_split)
+        return Score(value=float(per_split.mean()), error=error, metric=self.name, version=self.version,
+                     parameters=dict(p), per_split=per_split, per_neuroid=per_neuroid)
+
+
+def _require_defined(r: np.ndarray, data, test: np.ndarray, split: int) -> None:
+    undefined = np.isnan(r)
+    if undefined.any():
+        ids = data.neuroid_ids[undefined]
+        constant_target = np.ptp(data.target[test][:, undefined], axis=0) == 0
+        cause = ("the target is constant on the held-out stimuli" if constant_target.all()
+                 else "the prediction is constant on the held-out stimuli")
+        raise fail(f"Pearson r is undefined in split {split} for neuroid_id {preview(ids)}: {cause}",
+                   f"target.neuroid_id={ids[0]}", "UNDEFINED_CORRELATION",
+                   fix="drop neuroids that barely vary, or use more test stimuli (lower train_size)")
+
+
+def _bootstrap_median_error(values: np.ndarray, seed: int) -> float:
+    rng = np.random.default_rng(seed)
+    samples = rng.integers(0, values.size, size=(FIXED_SPLIT_BOOTSTRAPS, values.size))
+    return float(np.median(values[samples], axis=1).std(ddof=1))

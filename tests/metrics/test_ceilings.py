@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+
+from braindock.errors import MetricError
+from braindock.metrics import get_ceiling
+from braindock.metrics.ceilings import fit_saturating, saturating
+from braindock.testing import neural_assembly, repeated_assembly
+
+
+@pytest.mark.parametrize("signal_var, noise_var, repetitions", [(1.0, 1.0, 10), (0.5, 4.0, 6), (1.0, 10.0, 4)])
+def test_internal_consistency_hits_analytic_reliability(signal_var, noise_var, repetitions):
+    assembly, expected = repeated_assembly(n_stimuli=400, n_neuroids=60, n_repetitions=repetitions,
+                                           signal_var=signal_var, noise_var=noise_var)
+    score = get_ceiling("internal_consistency")(assembly)
+    assert abs(score.value - expected) < 0.03
+    assert score.per_split.shape == (10,) and score.per_neuroid.shape == (10, 60)
+
+
+def test_internal_consistency_deterministic_and_order_free():
+    assembly, _ = repeated_assembly(100, 10, 4)
+    ceiling = get_ceiling("internal_consistency", seed=3)
+    first = ceiling(assembly)
+    assert first.value == ceiling(assembly).value
+    shuffled = assembly.isel(presentation=np.random.default_rng(0).permutation(assembly.sizes["presentation"]))
+    assert first.value == pytest.approx(ceiling(shuffled).value, abs=1e-12)
+
+
+def test_internal_consistency_bad_inputs():
+    assembly, _ = repeated_assembly(50, 5, 4)
+    with pytest.raises(MetricError, match=r"no coordinate 'repetition'.*\['stimulus_id'\]"):
+        get_ceiling("internal_consistency")(assembly.drop_vars("repetition"))
+    single = assembly.isel(presentation=assembly["repetition"].values == 0)
+    with pytest.raises(MetricError, match="at least 2 distinct repetitions"):
+        get_ceiling("internal_consistency")(single)
+    broken = assembly.copy()
+    broken[3, 1] = np.nan
+    with pytest.raises(MetricError, match="NaN/inf.*stim0000.*n0001"):
+        get_ceiling("internal_consistency")(broken)
+    constant = assembly.copy()
+    constant[:, 4] = 2.0
+    with pytest.raises(MetricError, match="undefined.*n0004"):
+        get_ceiling("internal_consistency")(constant)
+
+
+def test_saturating_fit_recovers_parameters():
+    x = np.arange(2, 11)
+    y = np.stack([saturating(x, 0.8, 2.0), saturating(x, 0.3, 5.0)])
+    v0, tau = fit_saturating(x, y)
+    np.testing.assert_allclose(v0, [0.8, 0.3], atol=1e-4)
+    np.testing.assert_allclose(tau, [2.0, 5.0], rtol=1e-3)
+
+
+def test_extrapolation_ceiling_rises_above_pairwise():
+    rng = np.random.default_rng(0)
+    n_stimuli, subjects, per_subject = 120, 4, 5
+    shared = rng.normal(size=(n_stimuli, 3))
+    values = np.concatenate([shared @ rng.normal(size=(3, per_subject)) + 1.0 * rng.normal(size=(n_stimuli, per_subject))
+                             for _ in range(subjects)], axis=1)
+    assembly = neural_assembly(values).assign_coords(subject=("neuroid", np.repeat(np.arange(subjects), per_subject)))
+    ceiling = get_ceiling("extrapolation", metric_params={"regression": "ridge", "splits": 3}, bootstraps=20)
+    score = ceiling(assembly)
+    assert 0 < score.value <= 1 and score.error >= 0
+    assert score.per_neuroid.shape == (subjects * per_subject,)
+    assert score.value >= score.per_split[0] - 0.05  # extrapolated beyond the 2-subject pool
+    assert score.value == ceiling(assembly).value
+    with pytest.raises(MetricError, match="at least 3 subjects"):
+        ceiling(assembly.isel(neuroid=slice(0, 2 * per_subject)))

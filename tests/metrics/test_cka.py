@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+from scipy.stats import ortho_group
+
+from braindock.errors import MetricError
+from braindock.metrics import get_metric
+from braindock.metrics.cka import linear_cka
+from braindock.testing import linear_pair, neural_assembly
+
+
+@pytest.mark.parametrize("estimator", ["biased", "unbiased"])
+def test_invariant_to_rotation_and_isotropic_scaling(estimator):
+    source, target, _ = linear_pair(80, 12, 12)
+    rotated = source.copy(data=source.values @ ortho_group.rvs(12, random_state=0) * 3.7 + 2.0)
+    metric = get_metric("cka", estimator=estimator)
+    assert metric(rotated, target).value == pytest.approx(metric(source, target).value, abs=1e-10)
+    assert metric(source, source).value == pytest.approx(1.0)
+
+
+def test_biased_matches_feature_space_formula():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 7)), rng.normal(size=(40, 5))
+    xc, yc = x - x.mean(0), y - y.mean(0)
+    expected = np.linalg.norm(yc.T @ xc) ** 2 / (np.linalg.norm(xc.T @ xc) * np.linalg.norm(yc.T @ yc))
+    assert linear_cka(x @ x.T, y @ y.T) == pytest.approx(expected)
+
+
+def test_unbiased_is_near_zero_for_independent_data_where_biased_is_not():
+    rng = np.random.default_rng(1)
+    source, target = neural_assembly(rng.normal(size=(60, 200))), neural_assembly(rng.normal(size=(60, 200)))
+    assert abs(get_metric("cka", estimator="unbiased")(source, target).value) < 0.05
+    assert get_metric("cka")(source, target).value > 0.5
+
+
+def test_cross_validated_variant():
+    source, target, _ = linear_pair(100, 10, 8)
+    score = get_metric("cka", cross_validated=True)(source, target)
+    assert score.per_split.shape == (10,) and score.error > 0
+    assert score.value == pytest.approx(get_metric("cka")(source, target).value, abs=0.05)
+    with pytest.raises(MetricError, match="estimator"):
+        get_metric("cka", estimator="rbf")(source, target)

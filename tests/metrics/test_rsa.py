@@ -1,0 +1,39 @@
+import numpy as np
+import pytest
+import scipy.stats
+
+from braindock.errors import MetricError
+from braindock.metrics import get_metric
+from braindock.metrics.rsa import SubsetRanks
+from braindock.testing import linear_pair
+
+
+def _reference(x, y):
+    iu = np.triu_indices(x.shape[0], k=1)
+    return scipy.stats.spearmanr((1 - np.corrcoef(x))[iu], (1 - np.corrcoef(y))[iu])[0]
+
+
+def test_matches_scipy_on_all_and_on_subsets():
+    source, target, _ = linear_pair(60, 10, 8)
+    score = get_metric("rdm")(source, target)
+    assert score.value == pytest.approx(_reference(source.values, target.values), abs=1e-12)
+    assert get_metric("rdm")(target, target).value == pytest.approx(1.0)
+    cv = get_metric("rdm", cross_validated=True, splits=3)(source, target)
+    from sklearn.model_selection import ShuffleSplit
+    subsets = [test for _, test in ShuffleSplit(3, test_size=0.9, random_state=1).split(np.zeros(60))]
+    expected = [_reference(source.values[np.sort(s)], target.values[np.sort(s)]) for s in subsets]
+    np.testing.assert_allclose(cv.per_split, expected, atol=1e-12)
+
+
+def test_subset_ranks_handle_ties():
+    matrix = np.array([[0, 1, 1, 2], [1, 0, 2, 2], [1, 2, 0, 1], [2, 2, 1, 0]], dtype=float)
+    mask = np.array([True, True, True, True])
+    np.testing.assert_array_equal(SubsetRanks(matrix).ranks(mask),
+                                  scipy.stats.rankdata(matrix[np.triu_indices(4, 1)]))
+
+
+def test_constant_stimulus_named():
+    source, target, _ = linear_pair(30, 10, 8)
+    source[5, :] = 1.0
+    with pytest.raises(MetricError, match="constant across features.*stim0005"):
+        get_metric("rdm")(source, target)
