@@ -29,7 +29,7 @@ def read_response(output_dir: Path, request: dict, who: str) -> dict:
         raise ResponseError(f"{who}: wrote no response", [
             Problem(f"{who} /output/response.json", "NO_RESPONSE", "response.json is missing", "write /output/response.json before exiting 0 (spec/README.md)")
         ])
-    response = schemas.load_json(path, "run-response")
+    response = schemas.load_json(path, "run-response", f"{who} response.json", ResponseError)
     if response["request_id"] != request["request_id"]:
         raise ResponseError(f"{who}: response answers another request", [
             Problem(f"{who} response.json#/request_id", "WRONG_REQUEST_ID", "request_id differs from the request's",

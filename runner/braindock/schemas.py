@@ -134,17 +134,21 @@ def require_valid(document: Any, name: str, where: str = "") -> Any:
     return document
 
 
-def load_json(path: Path, name: str) -> Any:
-    """Read a JSON file and validate it against schema `name`; unreadable JSON is a located problem too."""
+def load_json(path: Path, name: str, where: str | None = None, error: type[ValidationError] = ValidationError) -> Any:
+    """Read a JSON file and validate it against schema `name`; unreadable JSON is a located problem too.
+
+    `where` names the file in problems (default: its path); `error` is the ValidationError subclass raised.
+    """
+    where = where or str(path)
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ValidationError(
-            f"{path} not found", [Problem(str(path), "FILE_NOT_FOUND", "file does not exist", "write it")]
-        ) from None
+        raise error(f"{where} not found", [Problem(where, "FILE_NOT_FOUND", "file does not exist", "write it")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(
-            f"{path} is not valid JSON",
-            [Problem(str(path), "BAD_JSON", str(exc), "write UTF-8 JSON (check quotes and commas)")],
+        raise error(
+            f"{where} is not valid JSON", [Problem(where, "BAD_JSON", str(exc), "write UTF-8 JSON (check quotes and commas)")]
         ) from None
-    return require_valid(document, name, str(path))
+    found = [p for p in problems(document, name, where) if p.severity == "error"]
+    if found:
+        raise error(f"{where} does not meet spec/{SPEC_VERSION_DIR}/{name}", found)
+    return document

@@ -1,0 +1,92 @@
+"""Faulty test model: behaves like a small valid model except for the fault named in $FAULT.
+
+Faults: none, drop_stimulus, wrong_shape, nan, crash, wrong_dtype, bad_describe, escape_output, network, probe.
+"""
+import json
+import os
+import socket
+import sys
+
+import numpy as np
+
+FAULT = os.environ.get("FAULT", "none")
+DESCRIPTION = {
+    "spec_version": "1.0", "identifier": f"faulty-{FAULT.replace('_', '-')}", "version": "0.0.1",
+    "authors": [{"name": "braindock tests"}], "license": "MIT", "modality": "image",
+    "regions": {r: {"layer": "hash"} for r in ("V1", "V2", "V4", "IT")},
+    "time_bins": [[70, 170]], "visual_degrees": 8, "tasks": ["passive"],
+}
+
+
+def features(path, seed):
+    with open(path, "rb") as handle:
+        data = np.frombuffer(handle.read()[-256:], dtype=np.uint8).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    return np.concatenate([data[:64] / 255.0, rng.standard_normal(8).astype(np.float32)])
+
+
+def probe():
+    facts = {"uid": os.getuid()}
+    try:
+        open("/input/probe", "w")
+        facts["input_writable"] = True
+    except OSError:
+        facts["input_writable"] = False
+    try:
+        socket.create_connection(("93.184.216.34", 80), timeout=3)
+        facts["network"] = True
+    except OSError as exc:
+        facts["network"] = False
+        facts["network_error"] = str(exc)
+    try:
+        open("/rootfs-probe", "w")
+        facts["root_writable"] = True
+    except OSError:
+        facts["root_writable"] = False
+    print("PROBE " + json.dumps(facts), file=sys.stderr)
+    sys.exit(3)
+
+
+def run(request_path):
+    if FAULT == "crash":
+        print("loading weights...", file=sys.stderr)
+        raise RuntimeError("simulated crash: weights file is corrupt")
+    if FAULT == "probe":
+        probe()
+    if FAULT == "network":
+        socket.create_connection(("93.184.216.34", 80), timeout=3)
+    request = json.load(open(request_path))
+    stimuli = request["stimuli"]
+    if FAULT == "drop_stimulus":
+        stimuli = stimuli[:3] + stimuli[4:]
+    array = np.stack([features(os.path.join("/input", s["path"]), request["seed"]) for s in stimuli])[:, :, None]
+    array = np.repeat(array, len(request["record"]["time_bins"]), axis=2).astype(np.float32)
+    if FAULT == "nan":
+        array[1, 0, 0] = np.nan
+    if FAULT == "wrong_shape":
+        array = array[:, :, 0]
+    if FAULT == "wrong_dtype":
+        array = array.astype(np.float64)
+    out = "/output"
+    name = "../../tmp/escape.npy" if FAULT == "escape_output" else "IT.npy"
+    np.save(os.path.join(out, os.path.basename(name)), array)
+    activations = {
+        region: {"file": name, "stimulus_ids": [s["stimulus_id"] for s in stimuli], "time_bins": request["record"]["time_bins"]}
+        for region in request["record"]["regions"]
+    }
+    json.dump({"spec_version": "1.0", "request_id": request["request_id"], "activations": activations}, open(os.path.join(out, "response.json"), "w"))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["describe"]:
+        if FAULT == "bad_describe":
+            print("model v0.0.1 ready")  # not JSON
+            description = dict(DESCRIPTION)
+            del description["license"]
+            print(json.dumps(description))
+        else:
+            print(json.dumps(DESCRIPTION))
+    elif sys.argv[1:2] == ["run"]:
+        run(sys.argv[2])
+    else:
+        sys.exit("usage: model.py describe | run REQUEST")
