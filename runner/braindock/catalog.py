@@ -20,6 +20,7 @@ class CatalogImage:
     context: Path
     dockerfile: str | None = None
     build_args: tuple[tuple[str, str], ...] = ()
+    pip_wheels: tuple[str, ...] = ()  # requirements downloaded into <context>/wheels before the build (pip can't reach the host's wheels from inside a build)
 
 
 def load_catalog(path: Path | None = None) -> list[CatalogImage]:
@@ -33,7 +34,7 @@ def load_catalog(path: Path | None = None) -> list[CatalogImage]:
                                     "give tag, kind (model|benchmark) and context"))
             continue
         images.append(CatalogImage(item["tag"], item["kind"], repo_root() / item["context"], item.get("dockerfile"),
-                                   tuple(sorted((item.get("build_args") or {}).items()))))
+                                   tuple(sorted((item.get("build_args") or {}).items())), tuple(item.get("pip_wheels") or ())))
     if problems:
         raise UsageError(f"{path} is not a valid catalog", problems)
     return images

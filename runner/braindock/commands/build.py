@@ -1,11 +1,14 @@
 """`braindock build [TAG...]`: build the reference images of containers/catalog.yaml (skips those present)."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..catalog import load_catalog
+from ..catalog import CatalogImage, load_catalog
 from ..engines import get_engine
-from ..errors import Problem, UsageError
+from ..errors import EngineError, Problem, UsageError
 from ..output import add_json_flag, console, err_console, print_json
 
 
@@ -32,10 +35,28 @@ def build_images(settings, tags=(), rebuild=False, quiet=False) -> list[dict]:
         for image in chosen:
             progress.update(task, description=f"building {image.tag}")
             exists = not rebuild and _exists(engine, image.tag)
+            if not exists and image.pip_wheels:
+                fetch_wheels(image)
             info = engine.inspect(image.tag) if exists else engine.build(image.context, image.tag, image.dockerfile, dict(image.build_args))
             built.append({"tag": image.tag, "kind": image.kind, "image_id": info.image_id, "built": not exists})
             progress.advance(task)
     return built
+
+
+def wheel_command(image: CatalogImage) -> list[str]:
+    """pip download of the image's wheels (CPython 3.11, manylinux x86_64, as in the Debian base image)."""
+    return [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--python-version", "3.11",
+            "--platform", "manylinux_2_28_x86_64", "--implementation", "cp", "-d", str(image.context / "wheels"),
+            *image.pip_wheels]
+
+
+def fetch_wheels(image: CatalogImage) -> None:
+    result = subprocess.run(wheel_command(image), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise EngineError(f"fetching wheels for {image.tag} failed", [
+            Problem(str(image.context), "WHEELS_UNAVAILABLE", f"pip download {' '.join(image.pip_wheels)} exited {result.returncode}",
+                    "check the package names and versions in containers/catalog.yaml")
+        ], details="\n".join((result.stdout + result.stderr).splitlines()[-20:]))
 
 
 def _exists(engine, tag: str) -> bool:
