@@ -1,0 +1,41 @@
+"""Container runs are built as data: policy (no network, read-only inputs, limits, non-root) is visible without an engine."""
+from pathlib import Path
+
+import pytest
+
+from braindock.config import Limits
+from braindock.engines import ContainerRun, Mount, RunResult, get_engine
+from braindock.engines.docker_engine import memory_bytes, run_kwargs
+from braindock.errors import UsageError
+
+
+def test_run_kwargs_apply_the_sandbox(tmp_path):
+    spec = ContainerRun(
+        image="m:1", command=("run", "/input/request.json"),
+        mounts=(Mount(tmp_path / "in", "/input"), Mount(tmp_path / "out", "/output", read_only=False)),
+        limits=Limits(memory="2g", cpus=1.5, pids=64, timeout_s=10),
+    )
+    kwargs = run_kwargs(spec)
+    assert kwargs["command"] == ["run", "/input/request.json"]  # an argument list, never a shell string
+    assert kwargs["network_mode"] == "none"
+    assert kwargs["user"] == "65534:65534"
+    assert kwargs["read_only"] is True and kwargs["cap_drop"] == ["ALL"]
+    assert kwargs["mem_limit"] == 2 * 1024**3 and kwargs["nano_cpus"] == 1_500_000_000 and kwargs["pids_limit"] == 64
+    assert kwargs["volumes"][str((tmp_path / "in").resolve())] == {"bind": "/input", "mode": "ro"}
+    assert kwargs["volumes"][str((tmp_path / "out").resolve())] == {"bind": "/output", "mode": "rw"}
+
+
+@pytest.mark.parametrize("text, expected", [("512m", 512 * 2**20), ("4g", 4 * 2**30), ("1024", 1024), ("1.5G", int(1.5 * 2**30))])
+def test_memory_units(text, expected):
+    assert memory_bytes(text) == expected
+
+
+def test_unknown_engine_lists_known_ones():
+    with pytest.raises(UsageError) as caught:
+        get_engine("singularity")
+    assert "docker" in caught.value.problems[0].fix
+
+
+def test_tail_keeps_last_lines():
+    result = RunResult(1, "\n".join(f"out {i}" for i in range(30)), "boom", 0.1)
+    assert result.tail(3).splitlines() == ["out 28", "out 29", "boom"]
