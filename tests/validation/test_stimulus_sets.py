@@ -112,3 +112,18 @@ def test_huge_fields_and_utf16_are_problems_not_crashes(tmp_path):
     assert "BAD_CSV" in validate_path(tmp_path / "big.csv").codes()
     (tmp_path / "u16.csv").write_bytes("stimulus_id,filename\na,a.png\n".encode("utf-16"))
     assert validate_path(tmp_path / "u16.csv").codes() == ["BAD_ENCODING"]
+
+
+def test_the_process_pool_path_finds_the_same_problems_in_order(tmp_path, monkeypatch):
+    from braindock.validation import files
+
+    write_images(tmp_path, [f"s{i}" for i in range(9)])
+    (tmp_path / "s4.png").unlink()
+    rows = "".join(f"s{i},s{i}.png\n" for i in range(9))
+    csv = write_csv(tmp_path, "stimulus_id,filename\n" + rows)
+    serial = validate_path(csv)
+    monkeypatch.setattr(files, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(files, "CHUNK", 2)
+    parallel = validate_path(csv)
+    assert located(parallel) == located(serial) == {("FILE_NOT_FOUND", f"{csv}:row 6:column filename [stimulus_id=s4]")}
+    assert parallel.facts == serial.facts

@@ -1,23 +1,28 @@
 """Check the files a stimulus set names: they exist, stay inside their folder, match sha256, open as images.
 
-Files are read once each (hash and image header from the same bytes) on a thread pool: hashlib and file
-reads release the GIL, so many small files are checked in parallel.
+Files are read once each (hash and image header from the same bytes). Many files are checked in chunks on a
+process pool (one worker per CPU): opening an image header with Pillow holds the GIL, so threads do not help.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import os
+import stat
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+FORMAT_OF_SUFFIX = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".bmp": "BMP",
+                    ".tif": "TIFF", ".tiff": "TIFF", ".webp": "WEBP"}
+IMAGE_SUFFIXES = set(FORMAT_OF_SUFFIX)
 MAX_READ_AT_ONCE = 64 << 20  # larger files are hashed in chunks and their image header read from disk
-WORKERS = min(32, (os.cpu_count() or 1) * 8)
+PARALLEL_FROM = 4000  # fewer files are checked in this process (a pool costs more than it saves)
+CHUNK = 1000
+IO_OVERLAP = 4  # workers per CPU, so that reads waiting on the disk overlap with hashing and decoding
 
 
 @dataclass(frozen=True)
@@ -38,36 +43,49 @@ def unsafe_relative(path: str) -> str | None:
         return "empty path"
     if "\x00" in path:
         return "contains a NUL character"
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if pure.is_absolute() or (len(path) > 1 and path[1] == ":"):
+    posix = path.replace("\\", "/")
+    if posix.startswith("/") or (len(path) > 1 and path[1] == ":"):
         return "absolute path"
-    if ".." in pure.parts:
+    if ".." in posix.split("/"):
         return "contains '..'"
     return None
 
 
-def _image_size(data: bytes | None, path: Path) -> tuple[tuple[int, int] | None, str | None]:
+def _open_image(data: bytes | None, path: str, formats) -> tuple[int, int]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DecompressionBombWarning etc. are not the curator's concern here
+        with Image.open(io.BytesIO(data) if data is not None else path, formats=formats) as image:
+            return int(image.width), int(image.height)
+
+
+def _image_size(data: bytes | None, path: str) -> tuple[tuple[int, int] | None, str | None]:
+    """(width, height) from the header, trying the suffix's format first (fast) and then every format."""
+    hint = FORMAT_OF_SUFFIX.get(os.path.splitext(path)[1].lower())
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # DecompressionBombWarning etc. are not the curator's concern here
-            with Image.open(io.BytesIO(data) if data is not None else path) as image:
-                return (int(image.width), int(image.height)), None
+        try:
+            return _open_image(data, path, [hint] if hint else None), None
+        except UnidentifiedImageError:
+            if hint is None:
+                raise
+            return _open_image(data, path, None), None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def inspect(path: Path, want_hash: bool = True, want_image: bool | None = None) -> FileFacts:
+def inspect(path: str | Path, want_hash: bool = True, want_image: bool | None = None) -> FileFacts:
     """Facts about one file; never raises for I/O problems (they become `error`)."""
+    path = os.fspath(path)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
             return FileFacts(exists=False, error="not a regular file")
+        size = info.st_size
     except (FileNotFoundError, NotADirectoryError):
         return FileFacts(exists=False)
     except (OSError, ValueError) as exc:
         return FileFacts(exists=False, error=f"{type(exc).__name__}: {exc}")
     if want_image is None:
-        want_image = path.suffix.lower() in IMAGE_SUFFIXES
+        want_image = os.path.splitext(path)[1].lower() in IMAGE_SUFFIXES
     data = None
     digest = None
     try:
@@ -88,9 +106,18 @@ def inspect(path: Path, want_hash: bool = True, want_image: bool | None = None) 
     return FileFacts(exists=True, sha256=digest, size=size, image_size=image_size, image_error=image_error)
 
 
-def inspect_many(paths: list[Path], want_hash: bool = True) -> list[FileFacts]:
-    """`inspect` for every path, in order, on a thread pool."""
-    if len(paths) < 16:
-        return [inspect(p, want_hash) for p in paths]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(lambda p: inspect(p, want_hash), paths, chunksize=64))
+def _inspect_chunk(paths: list[str], want_hash: bool) -> list[FileFacts]:
+    return [inspect(p, want_hash) for p in paths]
+
+
+def inspect_many(paths: list[str | Path], want_hash: bool = True) -> list[FileFacts]:
+    """`inspect` for every path, in order; in chunks on a process pool when there are many."""
+    paths = [os.fspath(p) for p in paths]
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(16, cpus * IO_OVERLAP)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return _inspect_chunk(paths, want_hash)
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_inspect_chunk, chunks, [want_hash] * len(chunks))
+        return [fact for chunk in results for fact in chunk]

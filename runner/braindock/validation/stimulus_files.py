@@ -1,6 +1,7 @@
 """Per-stimulus checks shared by stimulus_set.json and brainio CSV: ids unique, files safe, exist, hash, open."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,8 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
             first_seen[row.stimulus_id] = row.where_id
     out.stimulus_ids = set(first_seen)
 
-    to_read: list[tuple[Row, Path]] = []
+    to_read: list[tuple[Row, str]] = []
+    base = os.fspath(root)
     for row in rows:
         if row.file is None:
             continue
@@ -53,7 +55,7 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
                 "write the path relative to the stimulus set's folder, without '..'",
             ))
             continue
-        to_read.append((row, root / row.file.replace("\\", "/")))
+        to_read.append((row, os.path.join(base, row.file.replace("\\", "/"))))
 
     facts = inspect_many([path for _, path in to_read], want_hash=check_hashes)
     sizes: Counter[str] = Counter()
