@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "leaderboard",
     "build",
     "reference",
+    "cache",
     "config",
     "validate",
     "import_data",

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import containers, records, responses
+from . import activation_cache, containers, records, responses
 from .benchmark import Benchmark, load_benchmark
 from .config import Settings
 from .engines import Engine, get_engine
@@ -15,6 +15,7 @@ from .ledger import Ledger
 from .records import ScoreRecord
 from .run_request import build_request
 from .scoring import Outcome, score_neural
+from .store import Store
 
 Step = Callable[[str], None]
 
@@ -24,8 +25,11 @@ def _quiet(_: str) -> None:
 
 
 def score(model_image: str, benchmark_image: str, settings: Settings, engine: Engine | None = None,
-          step: Step = _quiet, seed: int = 0) -> ScoreRecord:
-    """Score one model image on one benchmark image and store the record; nothing is stored on any failure."""
+          step: Step = _quiet, seed: int = 0, use_cache: bool = True) -> ScoreRecord:
+    """Score one model image on one benchmark image and store the record; nothing is stored on any failure.
+
+    Activations come from the content-keyed cache when this image already answered this very request.
+    """
     started = time.monotonic()
     engine = engine or get_engine(settings.engine)
     step("exporting and validating the benchmark")
@@ -39,22 +43,32 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
     try:
         step(f"running {who} on {len(benchmark.stimulus_set['stimuli'])} stimuli")
         request = build_request(benchmark, description, work / "input", who, seed=seed)
-        containers.run_model(engine, settings, model_image, work / "input", work / "output")
-        response = responses.read_response(work / "output", request, who)
-        activations = responses.read_activations(work / "output", request, response, benchmark.region, who)
+        store = Store(settings.store_dir)
+        key = activation_cache.cache_key(model.image_id, request)
+        answered = activation_cache.lookup(store, key) if use_cache else None
+        cache_hit = answered is not None
+        if answered is None:
+            containers.run_model(engine, settings, model_image, work / "input", work / "output")
+            response = responses.read_response(work / "output", request, who)
+            for region in request["record"]["regions"]:  # only a fully valid response is cached
+                responses.read_activations(work / "output", request, response, region, who)
+            answered = activation_cache.save(store, key, work / "output", request,
+                                             {"model": description["identifier"], "model_image_id": model.image_id})
+        response = responses.read_response(answered, request, who)
+        activations = responses.read_activations(answered, request, response, benchmark.region, who)
         step("scoring")
         outcome = score_neural(benchmark.manifest, benchmark.recordings(), activations)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     record = make_record(benchmark, model_image, model.image_id, model.repo_digests, description, request, outcome,
-                         engine.name, time.monotonic() - started)
+                         engine.name, time.monotonic() - started, cache_hit)
     step("recording")
     Ledger(settings.ledger_path).add(record)
     return record
 
 
 def make_record(benchmark: Benchmark, model_image: str, model_image_id: str, repo_digests, description: dict,
-                request: dict, outcome: Outcome, engine: str, wall_time_s: float) -> ScoreRecord:
+                request: dict, outcome: Outcome, engine: str, wall_time_s: float, cache_hit: bool) -> ScoreRecord:
     manifest = benchmark.manifest
     region = benchmark.region
     inputs = {
@@ -80,4 +94,4 @@ def make_record(benchmark: Benchmark, model_image: str, model_image_id: str, rep
         "ceiling_per_split": outcome.ceiling.to_dict(with_neuroids=False)["per_split"],
         "per_neuroid": raw.get("per_neuroid", {}),
     }
-    return ScoreRecord(inputs, result, records.environment(engine, wall_time_s))
+    return ScoreRecord(inputs, result, {**records.environment(engine, wall_time_s), "activations_cached": cache_hit})

@@ -71,7 +71,8 @@ def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who:
         "spec_version": SPEC_VERSION,
         "modality": manifest["modality"],
         "stimuli": stimuli,
-        "record": {"regions": [benchmark.region], "time_bins": time_bins_for(benchmark, description, who)},
+        # every committed region, so that one run answers every benchmark on these stimuli (activation cache)
+        "record": {"regions": sorted(description["regions"]), "time_bins": time_bins_for(benchmark, description, who)},
         "task": None,
         "number_of_trials": manifest["number_of_trials"],
         "seed": seed,

@@ -117,6 +117,18 @@ class Store:
                 if not folder.name.startswith(".") and (folder / "entry.json").exists():
                     yield self.entry(folder.name)
 
+    def remove(self, digest: str) -> None:
+        """Drop an entry (caches only; datasets stay immutable): renamed away first, so it vanishes at once."""
+        trash = self.objects / f".trash-{digest}"
+        os.rename(self.objects / digest, trash)
+        for path in trash.rglob("*"):
+            if path.is_file():
+                path.chmod(0o644)
+        shutil.rmtree(trash)
+
+    def size(self, digest: str) -> int:
+        return sum(p.stat().st_size for p in self.path(digest).rglob("*") if p.is_file())
+
     def set_ref(self, namespace: str, key: str, digest: str) -> None:
         """Point a content key (e.g. an image ID) at a stored entry, atomically."""
         atomic_write(self.root / "refs" / namespace / key.replace(":", "_"), digest.encode())
