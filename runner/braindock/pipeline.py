@@ -25,10 +25,11 @@ def _quiet(_: str) -> None:
 
 
 def score(model_image: str, benchmark_image: str, settings: Settings, engine: Engine | None = None,
-          step: Step = _quiet, seed: int = 0, use_cache: bool = True) -> ScoreRecord:
+          step: Step = _quiet, seed: int = 0, use_cache: bool = True, keep: bool = True) -> ScoreRecord:
     """Score one model image on one benchmark image and store the record; nothing is stored on any failure.
 
-    Activations come from the content-keyed cache when this image already answered this very request.
+    Activations come from the content-keyed cache when this image already answered this very request
+    (`use_cache`); `keep=False` returns the record without adding it to the ledger.
     """
     started = time.monotonic()
     engine = engine or get_engine(settings.engine)
@@ -62,8 +63,9 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
         shutil.rmtree(work, ignore_errors=True)
     record = make_record(benchmark, model_image, model.image_id, model.repo_digests, description, request, outcome,
                          engine.name, time.monotonic() - started, cache_hit)
-    step("recording")
-    Ledger(settings.ledger_path).add(record)
+    if keep:
+        step("recording")
+        Ledger(settings.ledger_path).add(record)
     return record
 
 

@@ -23,9 +23,20 @@ def library_versions() -> dict[str, str]:
     return found
 
 
+NAMES = ("image", "repo_digests")  # how an input was reached, not what it is: left out of the identity
+
+
 def record_id(inputs: dict[str, Any]) -> str:
-    """sha256 of the canonical JSON of the inputs: the same inputs always name the same record."""
-    return sha256_bytes(canonical_json(inputs))
+    """sha256 of the canonical JSON of the inputs' content: the same inputs always name the same record.
+
+    Image tags and repository digests are names for content whose ID is already there; a retagged image
+    names the same record.
+    """
+    content = {
+        key: {k: v for k, v in value.items() if k not in NAMES} if key in ("model", "benchmark") else value
+        for key, value in inputs.items()
+    }
+    return sha256_bytes(canonical_json(content))
 
 
 @dataclass(frozen=True)

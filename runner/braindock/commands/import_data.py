@@ -1,20 +1,26 @@
-"""`braindock import brainio SOURCE --out OUT`: convert Brain-Score brainio data to spec/ files, validate, say what is missing."""
+"""`braindock import brainio SOURCE --out OUT`: convert Brain-Score brainio data to spec/ files, validate, say what is missing.
+
+`braindock import bundle BUNDLE`: load a bundle written by `braindock export` (hash-verified) into this data directory.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..bundle import import_bundle
+from ..engines import get_engine
+from ..errors import Problem, UsageError
 from ..importers.brainio import import_assembly, import_stimulus_set
 from ..output import add_json_flag, console, print_json
 from .validate import print_report
 
-FORMATS = ("brainio",)
+FORMATS = ("brainio", "bundle")
 
 
 def add_parser(subparsers):
-    parser = subparsers.add_parser("import", help="import a dataset from another standard (brainio)")
+    parser = subparsers.add_parser("import", help="import a dataset from another standard (brainio), or a bundle")
     parser.add_argument("format", choices=FORMATS, help="the source standard")
-    parser.add_argument("source", metavar="SOURCE", help="stimulus CSV (with --files) or netCDF assembly")
-    parser.add_argument("--out", required=True, metavar="PATH", help="output folder (stimulus set) or .nc file (assembly)")
+    parser.add_argument("source", metavar="SOURCE", help="stimulus CSV (with --files), netCDF assembly, or bundle folder")
+    parser.add_argument("--out", metavar="PATH", help="brainio: output folder (stimulus set) or .nc file (assembly)")
     parser.add_argument("--files", metavar="DIR_OR_ZIP", help="the stimulus files (default: the CSV's folder)")
     parser.add_argument("--metadata", metavar="YAML", help="sidecar supplying missing metadata (attrs, neuroid, presentation, stimulus, time_bins)")
     add_json_flag(parser)
@@ -23,6 +29,16 @@ def add_parser(subparsers):
 
 def run(args, settings) -> int:
     source = Path(args.source)
+    if args.format == "bundle":
+        loaded = import_bundle(source, settings, get_engine(settings.engine))
+        if args.json:
+            print_json(loaded)
+        else:
+            console.print(f"imported {len(loaded['records'])} record(s), {len(loaded['images'])} image(s), "
+                          f"{len(loaded['benchmark_exports'])} benchmark export(s) from {source}", highlight=False)
+        return 0
+    if not args.out:
+        raise UsageError("import brainio needs --out", [Problem("--out", "USAGE", "missing", "give --out PATH (a folder or .nc file)")])
     if source.suffix.lower() == ".csv":
         result = import_stimulus_set(source, args.files, args.out, args.metadata)
     else:

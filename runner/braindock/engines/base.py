@@ -67,3 +67,11 @@ class Engine(ABC):
     def build(self, context: Path, tag: str, dockerfile: str | None = None,
               build_args: dict[str, str] | None = None) -> ImageInfo:
         """Build an image from a context folder."""
+
+    @abstractmethod
+    def save(self, image: str, path: Path) -> None:
+        """Write `image` (with its tags) to a tar archive at `path` (docker save)."""
+
+    @abstractmethod
+    def load(self, path: Path) -> list[str]:
+        """Load a tar archive written by save; return the image IDs it held."""

@@ -125,3 +125,20 @@ class DockerEngine(Engine):
                 Problem(str(context), "BUILD_FAILED", str(exc), "fix the Dockerfile; the build log is below")
             ], details="\n".join(log.splitlines()[-30:])) from None
         return self.inspect(tag)
+
+    def save(self, image: str, path: Path) -> None:
+        found = self.client.images.get(image)
+        with open(path, "wb") as handle:
+            for chunk in found.save(named=True):
+                handle.write(chunk)
+
+    def load(self, path: Path) -> list[str]:
+        from docker.errors import APIError
+
+        try:
+            with open(path, "rb") as handle:
+                return [image.id for image in self.client.images.load(handle.read())]
+        except APIError as exc:
+            raise EngineError(f"Docker could not load {path}", [
+                Problem(str(path), "IMAGE_LOAD_FAILED", str(exc.explanation or exc), "check that the archive is complete (its sha256 is in the bundle manifest)")
+            ]) from None
