@@ -11,6 +11,8 @@ from ..engines import get_engine
 from ..errors import EngineError, Problem, UsageError
 from ..output import add_json_flag, console, err_console, print_json
 
+MANYLINUX_TAGS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser("build", help="build reference model and benchmark images from containers/catalog.yaml")
@@ -44,10 +46,14 @@ def build_images(settings, tags=(), rebuild=False, quiet=False) -> list[dict]:
 
 
 def wheel_command(image: CatalogImage) -> list[str]:
-    """pip download of the image's wheels (CPython 3.11, manylinux x86_64, as in the Debian base image)."""
+    """pip download of the image's wheels (CPython 3.11, manylinux x86_64, as in the Debian base image).
+
+    Bookworm's glibc 2.36 runs every manylinux tag up to 2_28; wheels tagged only manylinux2014 / 2_17 (e.g.
+    tokenizers, safetensors) are accepted too, since pip matches --platform tags exactly.
+    """
+    platforms = [arg for tag in MANYLINUX_TAGS for arg in ("--platform", tag)]
     return [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--python-version", "3.11",
-            "--platform", "manylinux_2_28_x86_64", "--implementation", "cp", "-d", str(image.context / "wheels"),
-            *image.pip_wheels]
+            *platforms, "--implementation", "cp", "-d", str(image.context / "wheels"), *image.pip_wheels]
 
 
 def fetch_wheels(image: CatalogImage) -> None:
