@@ -1,17 +1,21 @@
 """`braindock leaderboard`: raw, ceiling, ceiled score and error per model and benchmark; a matrix across benchmarks."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.table import Table
 
 from .. import leaderboard
 from ..ledger import Ledger
 from ..output import add_json_flag, console, print_json
+from ..report import plot_leaderboard
 
 
 def add_parser(subparsers):
     parser = subparsers.add_parser("leaderboard", help="show the scores in the ledger")
     parser.add_argument("--benchmark", help="only this benchmark identifier")
     parser.add_argument("--benchmark-version", help="show this benchmark version instead of the latest")
+    parser.add_argument("--plot", metavar="PNG", help="also draw the leaderboard as bars with error bars")
     add_json_flag(parser)
     return parser
 
@@ -23,6 +27,8 @@ def _fmt(value: float | None) -> str:
 def run(args, settings) -> int:
     table_rows = leaderboard.rows(Ledger(settings.ledger_path).records(), args.benchmark_version, args.benchmark)
     models, benchmarks, scores = leaderboard.matrix(table_rows)
+    if args.plot and table_rows:
+        plot_leaderboard(table_rows, Path(args.plot))
     if args.json:
         print_json({
             "rows": [{"model": r.model, "benchmark": r.benchmark, "benchmark_version": r.benchmark_version,

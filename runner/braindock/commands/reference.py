@@ -19,4 +19,5 @@ def run(args, settings) -> int:
     benchmarks = [image.tag for image in catalog if image.kind == "benchmark"]
     for model in (image.tag for image in catalog if image.kind == "model"):
         score.run(Namespace(model=model, benchmarks=benchmarks, seed=0, json=False), settings)
-    return leaderboard.run(Namespace(benchmark=None, benchmark_version=None, json=False), settings)
+    return leaderboard.run(Namespace(benchmark=None, benchmark_version=None, json=False,
+                                     plot=str(settings.home / "leaderboard.png")), settings)
