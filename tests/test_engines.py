@@ -39,3 +39,15 @@ def test_unknown_engine_lists_known_ones():
 def test_tail_keeps_last_lines():
     result = RunResult(1, "\n".join(f"out {i}" for i in range(30)), "boom", 0.1)
     assert result.tail(3).splitlines() == ["out 28", "out 29", "boom"]
+
+
+def test_podman_args_apply_the_same_sandbox(tmp_path):
+    from braindock.engines.podman_engine import run_args
+
+    spec = ContainerRun(image="m:1", command=("run", "/input/request.json"),
+                        mounts=(Mount(tmp_path / "in", "/input"),), limits=Limits(memory="2g"), env=(("A", "b"),))
+    args = run_args(spec, "c1")
+    assert args[:2] == ["podman", "run"] and args[-3:] == ["m:1", "run", "/input/request.json"]
+    pairs = dict(zip(args, args[1:]))
+    assert pairs["--network"] == "none" and pairs["--user"] == "65534:65534" and pairs["--memory"] == "2g"
+    assert f"{(tmp_path / 'in').resolve()}:/input:ro" in args and "--read-only" in args and "A=b" in args

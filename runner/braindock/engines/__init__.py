@@ -4,8 +4,9 @@ from __future__ import annotations
 from ..errors import Problem, UsageError
 from .base import ContainerRun, Engine, ImageInfo, Mount, RunResult
 from .docker_engine import DockerEngine
+from .podman_engine import PodmanEngine
 
-ENGINES: dict[str, type[Engine]] = {"docker": DockerEngine}
+ENGINES: dict[str, type[Engine]] = {"docker": DockerEngine, "podman": PodmanEngine}
 
 
 def get_engine(name: str) -> Engine:
