@@ -20,7 +20,6 @@ Equivalences (checked against scikit-learn in tests/metrics/test_regression.py):
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from .alignment import fail
@@ -82,8 +81,8 @@ class DualSplit:
         return eigenvalues[keep], vectors[:, keep], self.k_st @ vectors[:, keep]
 
     def ridge(self, y: np.ndarray, alpha: float) -> np.ndarray:
-        factor = scipy.linalg.cho_factor(self.k_tt + alpha * np.eye(self.n_train), check_finite=False)
-        return self.k_st @ scipy.linalg.cho_solve(factor, y, check_finite=False)
+        # numpy's LAPACK, not scipy's: with both loaded their OpenBLAS thread pools compete (10x slower)
+        return self.k_st @ np.linalg.solve(self.k_tt + alpha * np.eye(self.n_train), y)
 
 
 class PrimalSplit:
@@ -168,14 +167,22 @@ def _ridgecv(split, y, alphas):
 
 
 def _top_eigenvector(y_k: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Dominant eigenvector of the symmetric PSD matrix y_k^T z (neuroid x neuroid)."""
+    """Dominant eigenvector of the symmetric PSD matrix y_k^T z (neuroid x neuroid).
+
+    Lanczos (ARPACK, machine-precision tolerance, fixed start vector: deterministic) needs a few dozen
+    products instead of a full eigendecomposition; tiny problems use eigh directly.
+    """
     q = y_k.shape[1]
-    if q <= 1024:
+    if q <= 32:
         m = y_k.T @ z
-        _, vectors = np.linalg.eigh((m + m.T) / 2)
-        return vectors[:, -1]
-    operator = LinearOperator((q, q), matvec=lambda v: y_k.T @ (z @ v), dtype=np.float64)
-    _, vectors = eigsh(operator, k=1, which="LA", v0=np.ones(q))
+        return np.linalg.eigh((m + m.T) / 2)[1][:, -1]
+    if q <= 2048:
+        m = y_k.T @ z
+        operator = (m + m.T) / 2
+    else:
+        operator = LinearOperator((q, q), matvec=lambda v: y_k.T @ (z @ v), dtype=np.float64)
+    start = np.ones(q) / np.sqrt(q)
+    _, vectors = eigsh(operator, k=1, which="LA", v0=start)
     return vectors[:, 0]
 
 

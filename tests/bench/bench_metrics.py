@@ -1,0 +1,223 @@
+"""Benchmark braindock's metrics against straightforward scikit-learn/scipy loop implementations.
+
+    python tests/bench/bench_metrics.py [--sizes small,large] [--metrics pls,ridge,...]
+                                        [--baseline-splits N]
+
+For every metric and size it prints our time, the baseline's time, their ratio, our peak memory
+(tracemalloc, measured in a second, untimed run that also checks bit-identical determinism) and the
+largest |ours - baseline| over the score and its per-split values. The baselines implement the same
+definitions the way Brain-Score does: one scikit-learn fit per split and a scipy.stats.pearsonr loop
+over neuroids. By default the large size times the baseline on its first 2 splits only and scales
+the time by 10/2 (internal consistency and I2n baselines always run whole); the deviation is then
+over those splits, and the output says so. `--baseline-splits N` overrides.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import tracemalloc
+from collections import Counter
+
+import numpy as np
+import scipy.stats
+from sklearn.cross_decomposition import PLSRegression
+from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
+from sklearn.model_selection import ShuffleSplit
+
+from braindock.metrics import get_ceiling, get_metric
+from braindock.testing import behaviour_pair, neural_assembly
+
+SIZES = {"small": (640, 2000, 168), "large": (3200, 10000, 256)}
+SPLITS = 10
+BASELINE_SPLITS = {"small": SPLITS, "large": 2}  # the large PLS baseline alone would take ~30 min on 2 cores
+
+
+# ----------------------------------------------------------------------------------------- data
+def neural_data(n_stimuli, n_features, n_neuroids, seed=0):
+    rng = np.random.default_rng(seed)
+    latent = rng.standard_normal((n_stimuli, 40))
+    x = latent @ rng.standard_normal((40, n_features)) + 2.0 * rng.standard_normal((n_stimuli, n_features))
+    y = latent @ rng.standard_normal((40, n_neuroids)) / 6 + rng.standard_normal((n_stimuli, n_neuroids))
+    return neural_assembly(x.astype(np.float64)), neural_assembly(y)
+
+
+def repeated_data(n_stimuli, n_neuroids, repetitions=10, seed=0):
+    rng = np.random.default_rng(seed)
+    signal = rng.standard_normal((n_stimuli, 1, n_neuroids))
+    values = (signal + 2.0 * rng.standard_normal((n_stimuli, repetitions, n_neuroids))).reshape(-1, n_neuroids)
+    return neural_assembly(values, stimulus_ids=np.repeat([f"stim{i:05d}" for i in range(n_stimuli)], repetitions),
+                           repetition=np.tile(np.arange(repetitions), n_stimuli))
+
+
+# ------------------------------------------------------------------------------------ baselines
+def baseline_predictivity(source, target, make_regression, n_splits):
+    x, y = source.values, target.values  # ids are generated sorted, as the metric sorts them
+    per_split = []
+    for train, test in list(ShuffleSplit(SPLITS, train_size=0.9, random_state=1).split(x))[:n_splits]:
+        prediction = make_regression().fit(x[train], y[train]).predict(x[test])
+        rs = [scipy.stats.pearsonr(prediction[:, j], y[test][:, j])[0] for j in range(y.shape[1])]
+        per_split.append(np.median(rs))
+    return np.mean(per_split), np.array(per_split)
+
+
+def _subsets(n, n_splits):
+    return [np.sort(t) for _, t in ShuffleSplit(SPLITS, test_size=0.9, random_state=1).split(np.zeros(n))][:n_splits]
+
+
+def baseline_cka(source, target, n_splits):
+    def cka(a, b):
+        def centred_gram(v):
+            g = v @ v.T
+            n = g.shape[0]
+            h = np.eye(n) - np.ones((n, n)) / n
+            return h @ g @ h
+        ka, kb = centred_gram(a), centred_gram(b)
+        return np.sum(ka * kb) / np.sqrt(np.sum(ka * ka) * np.sum(kb * kb))
+    per_split = [cka(source.values[s], target.values[s]) for s in _subsets(source.shape[0], n_splits)]
+    return np.mean(per_split), np.array(per_split)
+
+
+def baseline_rdm(source, target, n_splits):
+    def compare(a, b):
+        iu = np.triu_indices(a.shape[0], k=1)
+        return scipy.stats.spearmanr((1 - np.corrcoef(a))[iu], (1 - np.corrcoef(b))[iu])[0]
+    per_split = [compare(source.values[s], target.values[s]) for s in _subsets(source.shape[0], n_splits)]
+    return np.mean(per_split), np.array(per_split)
+
+
+def baseline_internal_consistency(assembly, n_splits):
+    stimuli, repetitions = assembly["stimulus_id"].values, assembly["repetition"].values
+    values = assembly.values
+    distinct = np.unique(repetitions)
+    rng = np.random.default_rng(0)
+    per_split = []
+    for _ in range(n_splits):
+        order = distinct[rng.permutation(distinct.size)]
+        halves = []
+        for half in (order[: distinct.size // 2], order[distinct.size // 2:]):
+            rows = np.isin(repetitions, half)
+            sub = assembly[rows]
+            halves.append(sub.groupby("stimulus_id").mean("presentation").values)
+        rs = [scipy.stats.pearsonr(halves[0][:, j], halves[1][:, j])[0] for j in range(values.shape[1])]
+        rs = np.array(rs)
+        per_split.append(np.median(2 * rs / (1 + rs)))
+    return np.mean(per_split), np.array(per_split)
+
+
+def baseline_i2n(source, target, n_splits):
+    """Brain-Score-style loops: Counter-built response matrices, per-cell d'."""
+    objects = list(source["choice"].values)
+    images = sorted(set(target["stimulus_id"].values))
+    truth_of = dict(zip(target["stimulus_id"].values, target["truth"].values))
+    p_source = {s: dict(zip(objects, row)) for s, row in zip(source["stimulus_id"].values, source.values)}
+
+    def dprimes(rate):  # rate[(image, object)]
+        fa = {}
+        for (image, obj), value in rate.items():
+            fa.setdefault((truth_of[image], obj), []).append(value)
+        out = {}
+        for (image, obj), value in rate.items():
+            if obj == truth_of[image]:
+                continue
+            false_alarms = [v for v in fa.get((obj, truth_of[image]), []) if not np.isnan(v)]
+            fa_mean = np.mean(false_alarms) if false_alarms else np.nan
+            with np.errstate(invalid="ignore"):  # inf - inf where both rates are 0 or 1: NaN, as Brain-Score
+                d = scipy.stats.norm.ppf(1 - value) - scipy.stats.norm.ppf(fa_mean)
+            out[(image, obj)] = np.clip(d, -5, 5)
+        groups = {}
+        for (image, obj), d in out.items():
+            groups.setdefault((truth_of[image], obj), []).append(d)
+        means = {k: np.nanmean(v) if not np.all(np.isnan(v)) else np.nan for k, v in groups.items()}
+        return {(image, obj): d - means[(truth_of[image], obj)] for (image, obj), d in out.items()}
+
+    model = {}
+    for image in images:
+        p = p_source[image]
+        for obj in objects:
+            model[(image, obj)] = np.nan if obj == truth_of[image] else p[obj] / (p[obj] + p[truth_of[image]])
+    model = dprimes(model)
+    trials = list(zip(target["stimulus_id"].values, target["truth"].values, target["distractor"].values,
+                      target["choice"].values))
+    state = np.random.RandomState(0)
+    per_split = []
+    for _ in range(n_splits):
+        indices = list(range(len(trials)))
+        state.shuffle(indices)
+        half = [trials[i] for i in indices[: len(indices) // 2]]
+        chosen = Counter((s, c) for s, t, d, c in half if c != t)
+        offered = Counter((s, d) for s, t, d, c in half)
+        rate = {(image, obj): (chosen[(image, obj)] / offered[(image, obj)] if offered[(image, obj)] else np.nan)
+                for image in images for obj in objects}
+        human = dprimes(rate)
+        keys = [k for k in human if not np.isnan(human[k])]
+        per_split.append(scipy.stats.pearsonr([model[k] for k in keys], [human[k] for k in keys])[0])
+    return np.mean(per_split), np.array(per_split)
+
+
+# ---------------------------------------------------------------------------------------- cases
+def cases(size):
+    n_stimuli, n_features, n_neuroids = SIZES[size]
+    source, target = neural_data(n_stimuli, n_features, n_neuroids)
+    regressions = {"pls": lambda: PLSRegression(25, scale=False), "ridge": lambda: Ridge(alpha=1.0),
+                   "ridgecv": lambda: RidgeCV(alphas=np.logspace(-3, 3, 7)), "ols": LinearRegression}
+    for name, make in regressions.items():
+        yield (f"neural_predictivity[{name}]", lambda name=name: get_metric("neural_predictivity", regression=name)(source, target),
+               lambda k, make=make: baseline_predictivity(source, target, make, k))
+    yield ("cka[cross_validated]", lambda: get_metric("cka", cross_validated=True)(source, target),
+           lambda k: baseline_cka(source, target, k))
+    yield ("rdm[cross_validated]", lambda: get_metric("rdm", cross_validated=True)(source, target),
+           lambda k: baseline_rdm(source, target, k))
+    repeated = repeated_data(n_stimuli, n_neuroids)
+    yield ("internal_consistency", lambda: get_ceiling("internal_consistency")(repeated),
+           lambda k: baseline_internal_consistency(repeated, k))
+    objects, images = (24, 10) if size == "small" else (24, 50)
+    behaviour_source, trials = behaviour_pair(n_objects=objects, images_per_object=images, trials_per_cell=4)
+    yield ("i2n", lambda: get_metric("i2n", splits=SPLITS)(behaviour_source, trials),
+           lambda k: baseline_i2n(behaviour_source, trials, k))
+
+
+def run(sizes, only, baseline_splits):
+    print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores "
+          f"(timings are wall-clock; other processes on the machine slow both sides)")
+    print(f"{'size':6} {'metric':34} {'ours s':>8} {'baseline s':>11} {'ratio':>7} {'peak MB':>8} {'max |dev|':>10}")
+    for size in sizes:
+        for name, ours, baseline in cases(size):
+            if only and not any(token in name for token in only):
+                continue
+            start = time.perf_counter()
+            score = ours()
+            ours_time = time.perf_counter() - start
+            tracemalloc.start()
+            again = ours()
+            peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
+            tracemalloc.stop()
+            deterministic = again.value == score.value and np.array_equal(again.per_split, score.per_split)
+            k = min(baseline_splits or BASELINE_SPLITS[size], SPLITS)
+            if name in ("internal_consistency", "i2n"):  # cheap enough to run whole
+                k = SPLITS
+            start = time.perf_counter()
+            value, per_split = baseline(k)
+            base_time = (time.perf_counter() - start) * SPLITS / k
+            deviation = np.abs(np.asarray(score.per_split)[: per_split.size] - per_split).max()
+            if k == SPLITS:
+                deviation = max(deviation, abs(score.value - value))
+            note = "" if k == SPLITS else f"  (baseline on {k}/{SPLITS} splits, time scaled)"
+            note += "" if deterministic else "  NOT DETERMINISTIC"
+            print(f"{size:6} {name:34} {ours_time:8.2f} {base_time:11.2f} {base_time / ours_time:7.1f} "
+                  f"{peak:8.0f} {deviation:10.2e}{note}", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="small,large")
+    parser.add_argument("--metrics", default="", help="comma-separated substrings of metric names")
+    parser.add_argument("--baseline-splits", type=int, default=0,
+                        help=f"baseline splits to time (default {BASELINE_SPLITS})")
+    args = parser.parse_args()
+    run(args.sizes.split(","), [m for m in args.metrics.split(",") if m], args.baseline_splits)
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
