@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "import_data",
     "ingest",
     "datasets",
+    "check_model",
 )
 
 

@@ -47,16 +47,12 @@ def check_commitment(benchmark: Benchmark, description: dict, who: str) -> None:
         raise ValidationError(f"{who} cannot be scored on {benchmark.identifier}", problems)
 
 
-def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who: str, seed: int = 0) -> dict:
-    """Lay the stimuli out under input_dir/stimuli and write input_dir/request.json (validated); return it."""
-    check_commitment(benchmark, description, who)
-    manifest = benchmark.manifest
-    source_root = benchmark.stimulus_set_path.parent
-    stimulus_degrees = manifest.get("visual_degrees")
-    model_degrees = description.get("visual_degrees")
-    rescale = manifest["modality"] == "image" and stimulus_degrees != model_degrees
+def lay_out_stimuli(stimulus_set: dict, source_root: Path, input_dir: Path, modality: str,
+                    stimulus_degrees: float | None, model_degrees: float | None) -> list[dict]:
+    """Place a stimulus set's files under input_dir/stimuli (images on the model's screen); the request's stimuli."""
+    rescale = modality == "image" and stimulus_degrees != model_degrees
     stimuli = []
-    for entry in benchmark.stimulus_set["stimuli"]:
+    for entry in stimulus_set["stimuli"]:
         relative = f"stimuli/{entry['file']}"
         target = input_dir / relative
         if rescale:
@@ -67,19 +63,36 @@ def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who:
             digest = entry["sha256"]
         stimuli.append({"stimulus_id": entry["stimulus_id"], "path": relative, "sha256": digest,
                         **({"text": entry["text"]} if "text" in entry else {})})
+    return stimuli
+
+
+def write_request(input_dir: Path, modality: str, stimuli: list[dict], regions: list[str], time_bins: list,
+                  number_of_trials: int, seed: int, visual_degrees: float | None) -> dict:
+    """Write input_dir/request.json (validated against spec/v1/run-request; request_id from its content); return it."""
     request = {
         "spec_version": SPEC_VERSION,
-        "modality": manifest["modality"],
+        "modality": modality,
         "stimuli": stimuli,
-        # every committed region, so that one run answers every benchmark on these stimuli (activation cache)
-        "record": {"regions": sorted(description["regions"]), "time_bins": time_bins_for(benchmark, description, who)},
+        "record": {"regions": regions, "time_bins": time_bins},
         "task": None,
-        "number_of_trials": manifest["number_of_trials"],
+        "number_of_trials": number_of_trials,
         "seed": seed,
     }
-    if model_degrees is not None:
-        request["visual_degrees"] = model_degrees
+    if visual_degrees is not None:
+        request["visual_degrees"] = visual_degrees
     request["request_id"] = sha256_bytes(canonical_json(request))[:16]
     schemas.require_valid(request, "run-request", "run request")
     (input_dir / "request.json").write_bytes(canonical_json(request))
     return request
+
+
+def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who: str, seed: int = 0) -> dict:
+    """Lay the stimuli out under input_dir/stimuli and write input_dir/request.json (validated); return it."""
+    check_commitment(benchmark, description, who)
+    manifest = benchmark.manifest
+    stimuli = lay_out_stimuli(benchmark.stimulus_set, benchmark.stimulus_set_path.parent, input_dir, manifest["modality"],
+                              manifest.get("visual_degrees"), description.get("visual_degrees"))
+    # every committed region, so that one run answers every benchmark on these stimuli (activation cache)
+    return write_request(input_dir, manifest["modality"], stimuli, sorted(description["regions"]),
+                         time_bins_for(benchmark, description, who), manifest["number_of_trials"], seed,
+                         description.get("visual_degrees"))

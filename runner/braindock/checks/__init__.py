@@ -1,0 +1,9 @@
+"""check-model: a conformance suite anyone can run on their own model container (like scikit-learn's check_estimator).
+
+Each `check_<property>` function takes a ModelSession and returns a CheckResult: passed, warned (passed with a
+warning), failed or skipped, with a reason, a fix and located Problems. `check_model` runs them all.
+"""
+from .result import CheckReport, CheckResult, SkipCheck, Status
+from .suite import CHECKS, check_model
+
+__all__ = ["CHECKS", "CheckReport", "CheckResult", "SkipCheck", "Status", "check_model"]

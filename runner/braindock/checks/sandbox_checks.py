@@ -1,0 +1,93 @@
+"""Checks of how the model behaves in the sandbox: files stay in /output, no network attempts, within limits.
+
+The runner already runs models with no network, so a model cannot *reach* the network; what is observable is that
+it *tried*: its run fails, or its logs show a connection or name-resolution error. That is what is checked.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..errors import Problem, ResponseError
+from .result import CheckResult, SkipCheck, failed, passed, warned
+from .session import ModelSession
+
+NETWORK_SIGNS = re.compile(
+    r"network is unreachable|temporary failure in name resolution|name or service not known|could not resolve host"
+    r"|failed to establish a new connection|max retries exceeded|connection refused|urlopen error|getaddrinfo"
+    r"|no address associated with hostname|name resolution|enetunreach|eai_again|connectionerror|couldn't connect to"
+    r"|cannot connect to|offline mode is enabled|unable to connect",
+    re.IGNORECASE,
+)
+
+
+def network_lines(text: str) -> list[str]:
+    """Log lines that show an attempt to use the network."""
+    return [line.strip() for line in text.splitlines() if NETWORK_SIGNS.search(line)]
+
+
+def check_files_stay_in_output(session: ModelSession) -> CheckResult:
+    """/output holds response.json and the files it names: no symlink leads outside it; extra files are a warning."""
+    outcome = session.run()
+    if not outcome.ok:
+        raise SkipCheck("`run` did not exit 0 (see run_exits_zero)")
+    root = outcome.output_dir.resolve()
+    named = {"response.json"}
+    try:
+        response = session.response()
+    except ResponseError:
+        response = {}  # reported by response_meets_schema; then every file here counts as unnamed
+    named |= {entry["file"] for entry in response.get("activations", {}).values()}
+    errors, warnings = [], []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            target = os.readlink(path)
+            escapes = not path.resolve().is_relative_to(root)
+            (errors if escapes else warnings).append(Problem(
+                f"/output/{relative}", "SYMLINK_ESCAPES_OUTPUT" if escapes else "SYMLINK_IN_OUTPUT",
+                f"symbolic link to {target!r}" + (" outside /output" if escapes else ""),
+                "write real files inside /output (no symlinks)", severity="error" if escapes else "warning"))
+        elif path.is_file() and relative not in named:
+            warnings.append(Problem(f"/output/{relative}", "EXTRA_FILE", "not named by response.json",
+                                    "write only response.json and the files it names (temporary files go to /tmp)", severity="warning"))
+    for entry_file in sorted(named - {"response.json"}):
+        if not (root / entry_file).resolve().is_relative_to(root):
+            errors.append(Problem(f"/output/{entry_file}", "PATH_ESCAPES_OUTPUT", "response.json names a file outside /output",
+                                  "name files relative to /output, inside it"))
+    if errors:
+        return failed("output leaves /output", "write every file inside /output; no links to other places", errors + warnings)
+    if warnings:
+        return warned(f"{len(warnings)} file(s) in /output that response.json does not name", "remove them or write them to /tmp", warnings)
+    return passed(f"/output holds exactly response.json and the {len(named) - 1} file(s) it names")
+
+
+def check_no_network_attempts(session: ModelSession) -> CheckResult:
+    """Nothing in the logs of `describe` or any `run` shows a connection or name-resolution attempt."""
+    found = []
+    logs = [("describe", session.describe_result)] + [(f"run seed {o.seed} #{o.attempt + 1}", o.result) for o in session.runs()]
+    for label, result in logs:
+        lines = network_lines(result.stdout + "\n" + result.stderr)
+        if lines:
+            found.append(Problem(f"{label} (logs)", "NETWORK_ATTEMPT", f"{len(lines)} log line(s) show a network attempt; first: {lines[0][:200]!r}"))
+    if found:
+        return failed("the model tried to use the network (models run with no network)",
+                      "ship weights and data inside the image; load them from local files only (e.g. HF_HUB_OFFLINE=1)", found)
+    return passed(f"no sign of a network attempt in {len(logs)} log(s)")
+
+
+def check_within_limits(session: ModelSession) -> CheckResult:
+    """No container was killed for time or memory (the limits are check-model's, by default the site's)."""
+    limits = session.limits
+    logs = [("describe", session.describe_result)] + [(f"run seed {o.seed} #{o.attempt + 1}", o.result) for o in session.runs()]
+    found = []
+    for label, result in logs:
+        if result.timed_out:
+            found.append(Problem(label, "TIMEOUT", f"killed after {limits.timeout_s:.0f} s", expected=f"< {limits.timeout_s:.0f} s"))
+        if result.oom_killed:
+            found.append(Problem(label, "OUT_OF_MEMORY", f"killed at the memory limit {limits.memory}", expected=f"< {limits.memory}"))
+    if found:
+        return failed("a container was killed at a limit", "make the model faster or leaner, or ask the site for higher limits", found)
+    slowest = max(logs, key=lambda item: item[1].duration_s)
+    return passed(f"slowest: {slowest[0]} {slowest[1].duration_s:.1f} s (limits: {limits.timeout_s:.0f} s, {limits.memory}, {limits.cpus:g} CPUs)")

@@ -1,0 +1,143 @@
+"""One model image under check: `describe` once, `run` once per (seed, attempt), on the bundled stimuli; all cached.
+
+The containers run exactly as the scoring pipeline runs them (no network, non-root, read-only root and input,
+limits), but their failures are kept as data, not raised: each check decides what a failure means for it.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import xarray as xr
+
+from .. import containers, responses, schemas
+from ..config import Limits
+from ..engines import ContainerRun, Engine, Mount, RunResult
+from ..errors import ResponseError
+from ..run_request import lay_out_stimuli, write_request
+from .result import SkipCheck
+
+STIMULI_DIR = Path(__file__).parent / "stimuli"
+STIMULUS_DEGREES = 8.0  # the bundled images are shown at 8 degrees of visual angle
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    seed: int
+    attempt: int
+    request: dict
+    result: RunResult
+    output_dir: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.result.exit_code == 0 and not self.result.timed_out
+
+
+def stimulus_set(modality: str) -> tuple[dict, Path]:
+    """The bundled stimulus set for `modality` (image or text) and the folder its files are relative to."""
+    folder = STIMULI_DIR / modality
+    return schemas.load_json(folder / "stimulus_set.json", "stimulus-set"), folder
+
+
+class ModelSession:
+    """Constructor stores arguments; containers start only when a check asks for a result."""
+
+    def __init__(self, engine: Engine, image: str, limits: Limits, work_dir: Path):
+        self.engine = engine
+        self.image = image
+        self.limits = limits
+        self.work_dir = Path(work_dir)
+        self._runs: dict[tuple[int, int], RunOutcome] = {}
+        self._activations: dict[tuple[int, int], dict[str, xr.DataArray | ResponseError]] = {}
+
+    @property
+    def who(self) -> str:
+        return f"model {self.image}"
+
+    # describe -----------------------------------------------------------------------------------------------
+    @cached_property
+    def describe_result(self) -> RunResult:
+        return self.engine.run(ContainerRun(image=self.image, command=("describe",), limits=self.limits, label=self.who))
+
+    def description_json(self):
+        """What `describe` printed, parsed; SkipCheck when it failed or printed something else."""
+        result = self.describe_result
+        if result.exit_code != 0 or result.timed_out:
+            raise SkipCheck("`describe` did not exit 0 (see describe_exits_zero)")
+        try:
+            return json.loads(result.stdout)
+        except json.JSONDecodeError:
+            raise SkipCheck("`describe` did not print only JSON (see describe_prints_only_json)") from None
+
+    def description(self) -> dict:
+        """The description if it meets the schema: the runner refuses to run a model whose description does not."""
+        document = self.description_json()
+        if schemas.problems(document, "model-description", "describe"):
+            raise SkipCheck("the description does not meet spec/v1/model-description (see description_meets_schema); "
+                            "the runner would not run this model")
+        return document
+
+    # run ----------------------------------------------------------------------------------------------------
+    def run(self, seed: int = 0, attempt: int = 0) -> RunOutcome:
+        """`run` on the bundled stimuli of the model's modality, recording every committed region in every bin."""
+        key = (seed, attempt)
+        if key not in self._runs:
+            description = self.description()
+            folder = self.work_dir / f"seed{seed}-attempt{attempt}"
+            shutil.rmtree(folder, ignore_errors=True)
+            input_dir, output_dir = folder / "input", folder / "output"
+            input_dir.mkdir(parents=True)
+            modality = description["modality"]
+            stimuli_set, root = stimulus_set(modality)
+            stimuli = lay_out_stimuli(stimuli_set, root, input_dir, modality,
+                                      STIMULUS_DEGREES if modality == "image" else None, description.get("visual_degrees"))
+            request = write_request(input_dir, modality, stimuli, sorted(description["regions"]), description["time_bins"],
+                                    1, seed, description.get("visual_degrees"))
+            spec = ContainerRun(
+                image=self.image, command=("run", f"{containers.INPUT}/request.json"),
+                mounts=(Mount(input_dir, containers.INPUT, read_only=True),
+                        Mount(containers.writable_dir(output_dir), containers.OUTPUT, read_only=False)),
+                limits=self.limits, env=(("BRAINDOCK_INPUT", containers.INPUT), ("BRAINDOCK_OUTPUT", containers.OUTPUT)),
+                label=self.who,
+            )
+            self._runs[key] = RunOutcome(seed, attempt, request, self.engine.run(spec), output_dir)
+        return self._runs[key]
+
+    def runs(self) -> list[RunOutcome]:
+        """The runs made so far, in the order they were made."""
+        return list(self._runs.values())
+
+    def response(self, seed: int = 0, attempt: int = 0) -> dict:
+        """response.json of a run that exited 0; SkipCheck when the run failed; ResponseError when it is invalid."""
+        outcome = self.run(seed, attempt)
+        if not outcome.ok:
+            raise SkipCheck(f"`run` (seed {seed}) did not exit 0 (see run_exits_zero)")
+        return responses.read_response(outcome.output_dir, outcome.request, self.who)
+
+    def valid_response(self, seed: int = 0, attempt: int = 0) -> dict:
+        try:
+            return self.response(seed, attempt)
+        except ResponseError:
+            raise SkipCheck(f"response.json (seed {seed}) is missing or invalid (see response_meets_schema)") from None
+
+    def activations(self, seed: int = 0, attempt: int = 0) -> dict[str, xr.DataArray | ResponseError]:
+        """region -> its activations, or the ResponseError that reading them raised (every committed region)."""
+        key = (seed, attempt)
+        if key not in self._activations:
+            response = self.valid_response(seed, attempt)
+            outcome = self.run(seed, attempt)
+            found: dict[str, xr.DataArray | ResponseError] = {}
+            for region in outcome.request["record"]["regions"]:
+                try:
+                    found[region] = responses.read_activations(outcome.output_dir, outcome.request, response, region, self.who)
+                except ResponseError as error:
+                    found[region] = error
+            self._activations[key] = found
+        return self._activations[key]
+
+    def close(self) -> None:
+        shutil.rmtree(self.work_dir, ignore_errors=True)

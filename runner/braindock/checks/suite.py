@@ -1,0 +1,89 @@
+"""The check-model suite: an ordered registry of check_<property> functions and the function that runs them all."""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from ..config import Settings
+from ..engines import Engine
+from .describe_checks import (check_describe_exits_zero, check_describe_prints_only_json, check_description_meets_schema,
+                              check_description_says_what_it_is)
+from .determinism_checks import check_deterministic_for_fixed_seed, check_other_seed_accepted
+from .response_checks import (check_answers_every_stimulus, check_declared_neuroids, check_finite_values,
+                              check_response_meets_schema, check_run_exits_zero, check_shapes_and_dtypes)
+from .result import CheckReport, CheckResult, SkipCheck, Status
+from .sandbox_checks import check_files_stay_in_output, check_no_network_attempts, check_within_limits
+from .session import ModelSession
+
+Check = Callable[[ModelSession], CheckResult]
+
+
+def _registry(*checks: Check) -> dict[str, Check]:
+    registry: dict[str, Check] = {}
+    for check in checks:
+        name = check.__name__.removeprefix("check_")
+        if name in registry:
+            raise ValueError(f"check {name!r} registered twice")
+        registry[name] = check
+    return registry
+
+
+# In order: later checks reuse the runs of earlier ones (describe once; run seed 0 twice, seed 1 once).
+CHECKS: dict[str, Check] = _registry(
+    check_describe_exits_zero,
+    check_describe_prints_only_json,
+    check_description_meets_schema,
+    check_description_says_what_it_is,
+    check_run_exits_zero,
+    check_response_meets_schema,
+    check_answers_every_stimulus,
+    check_shapes_and_dtypes,
+    check_declared_neuroids,
+    check_finite_values,
+    check_files_stay_in_output,
+    check_deterministic_for_fixed_seed,
+    check_other_seed_accepted,
+    check_no_network_attempts,
+    check_within_limits,
+)
+
+
+def run_check(name: str, check: Check, session: ModelSession) -> CheckResult:
+    try:
+        result = check(session)
+    except SkipCheck as skip:
+        return CheckResult(name, Status.SKIPPED, skip.reason)
+    return replace(result, check=name)
+
+
+def check_model(engine: Engine, settings: Settings, image: str, timeout_s: float | None = None,
+                memory: str | None = None, on_result: Callable[[CheckResult], None] | None = None) -> CheckReport:
+    """Run every check on `image` (which must exist: UsageError otherwise) and return the report.
+
+    Engine failures (EngineError) propagate: they mean check-model could not run, not that the model failed.
+    """
+    info = engine.inspect(image)
+    limits = settings.limits
+    if timeout_s is not None:
+        limits = replace(limits, timeout_s=float(timeout_s))
+    if memory is not None:
+        limits = replace(limits, memory=memory)
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    session = ModelSession(engine, image, limits, Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="check-")))
+    results = []
+    try:
+        for name, check in CHECKS.items():
+            result = run_check(name, check, session)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    finally:
+        session.close()
+    modality = None
+    try:
+        modality = session.description()["modality"]
+    except SkipCheck:
+        pass  # no valid description: the report says so through its checks
+    return CheckReport(image, info.image_id, modality, tuple(results))

@@ -1,0 +1,58 @@
+"""`braindock check-model IMAGE`: run the conformance suite on a model container; exit 0 pass, 1 fail, 2 could not run."""
+from __future__ import annotations
+
+from ..checks import CheckReport, CheckResult, Status, check_model
+from ..engines import get_engine
+from rich.markup import escape
+
+from ..output import add_json_flag, console, print_json
+
+LABELS = {Status.PASSED: "[green]PASS[/]", Status.WARNED: "[yellow]WARN[/]", Status.FAILED: "[red]FAIL[/]",
+          Status.SKIPPED: "[dim]SKIP[/]"}
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("check-model", help="check that a model container meets the contract (like a linter)",
+                                   description="Run a model image on a tiny bundled stimulus set and check everything the "
+                                               "container contract (spec/README.md) demands.")
+    parser.add_argument("image", metavar="IMAGE", help="model container image (e.g. braindock/model-pixels:1.0.0)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="time limit per container (default: limits.timeout_s of the settings)")
+    parser.add_argument("--memory", default=None, help="memory limit per container, e.g. 2g (default: limits.memory)")
+    add_json_flag(parser)
+    return parser
+
+
+def render_result(result: CheckResult) -> list[str]:
+    """Rich-markup lines: the status label, then the reason, problems, fix and log tail (escaped)."""
+    lines = [f"  {LABELS[result.status]}  {escape(f'{result.check:<30} {result.reason}')}"]
+    for problem in result.problems:
+        lines += [f"        {escape(line)}" for line in problem.render().splitlines()]
+    if result.status in (Status.FAILED, Status.WARNED) and result.fix:
+        lines.append(f"        {escape('fix: ' + result.fix)}")
+    if result.status is Status.FAILED and result.details:
+        lines.append("        last log lines:")
+        lines += [f"          | {escape(line)}" for line in result.details.splitlines()[-10:]]
+    return lines
+
+
+def render(report: CheckReport) -> str:
+    return f"{report.summary()}: {report.image} {'conforms to' if report.ok else 'does NOT conform to'} the container contract"
+
+
+def run(args, settings) -> int:
+    engine = get_engine(settings.engine)
+    if not args.json:
+        console.print(escape(f"check-model {args.image}"), highlight=False)
+
+    def show(result: CheckResult) -> None:
+        if not args.json:
+            for line in render_result(result):
+                console.print(line, highlight=False, soft_wrap=True)
+
+    report = check_model(engine, settings, args.image, timeout_s=args.timeout, memory=args.memory, on_result=show)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        console.print(escape(render(report)), highlight=False)
+    return report.exit_code
