@@ -8,6 +8,7 @@ from . import schemas
 from .config import Settings
 from .engines import ContainerRun, Engine, Mount, RunResult
 from .errors import ContainerError, Problem, ValidationError
+from .store import atomic_write, canonical_json
 
 INPUT, OUTPUT = "/input", "/output"
 
@@ -41,9 +42,16 @@ def export_benchmark(engine: Engine, settings: Settings, image: str, out: Path) 
     check_exit(engine.run(spec), f"benchmark {image}", "export")
 
 
-def describe_model(engine: Engine, settings: Settings, image: str) -> dict:
-    """Run `describe` and validate what it prints against spec/v1/model-description."""
+def describe_model(engine: Engine, settings: Settings, image: str, image_id: str | None = None) -> dict:
+    """Run `describe` and validate what it prints against spec/v1/model-description.
+
+    With `image_id`, the description is kept under settings.home/descriptions keyed by that content ID, so
+    an image is described once (a rebuilt image has a new ID and is described again).
+    """
     who = f"model {image}"
+    kept = settings.home / "descriptions" / f"{image_id.removeprefix('sha256:')}.json" if image_id else None
+    if kept is not None and kept.exists():
+        return schemas.require_valid(json.loads(kept.read_text()), "model-description", f"{who} describe")
     result = engine.run(ContainerRun(image=image, command=("describe",), limits=settings.limits, label=who))
     check_exit(result, who, "describe")
     try:
@@ -52,7 +60,10 @@ def describe_model(engine: Engine, settings: Settings, image: str) -> dict:
         raise ValidationError(f"{who}: `describe` did not print JSON", [
             Problem(f"{who} describe (stdout)", "BAD_JSON", str(exc), "print only the description JSON on stdout; log to stderr")
         ], details=f"stdout began: {result.stdout[:300]!r}") from None
-    return schemas.require_valid(description, "model-description", f"{who} describe")
+    schemas.require_valid(description, "model-description", f"{who} describe")
+    if kept is not None:
+        atomic_write(kept, canonical_json(description))
+    return description
 
 
 def run_model(engine: Engine, settings: Settings, image: str, input_dir: Path, output_dir: Path) -> RunResult:

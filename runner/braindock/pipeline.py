@@ -38,7 +38,7 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
     who = f"model {model_image}"
     step(f"describing {who}")
     model = engine.inspect(model_image)
-    description = containers.describe_model(engine, settings, model_image)
+    description = containers.describe_model(engine, settings, model_image, model.image_id)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="run-"))
     try:
