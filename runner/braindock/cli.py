@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ingest",
     "datasets",
     "check_model",
+    "submit",
 )
 
 
