@@ -1,11 +1,13 @@
 """Faulty test model: behaves like a small valid model except for the fault named in $FAULT.
 
-Faults: none, drop_stimulus, wrong_shape, nan, crash, wrong_dtype, bad_describe, escape_output, network, probe.
+Faults: none, drop_stimulus, wrong_shape, nan, crash, wrong_dtype, bad_describe, escape_output, network, probe,
+and for check-model: invalid_description, wrong_order, nondeterministic, network_quiet, symlink_output, extra_file, slow.
 """
 import json
 import os
 import socket
 import sys
+import time
 
 import numpy as np
 
@@ -21,7 +23,7 @@ DESCRIPTION = {
 def features(path, seed):
     with open(path, "rb") as handle:
         data = np.frombuffer(handle.read()[-256:], dtype=np.uint8).astype(np.float32)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(None if FAULT == "nondeterministic" else seed)
     return np.concatenate([data[:64] / 255.0, rng.standard_normal(8).astype(np.float32)])
 
 
@@ -55,10 +57,19 @@ def run(request_path):
         probe()
     if FAULT == "network":
         socket.create_connection(("93.184.216.34", 80), timeout=3)
+    if FAULT == "network_quiet":  # tries to fetch weights, swallows the failure and carries on
+        try:
+            socket.create_connection(("huggingface.co", 443), timeout=3)
+        except OSError as exc:
+            print(f"warning: could not download weights from huggingface.co ({exc}); using built-in weights", file=sys.stderr)
+    if FAULT == "slow":
+        time.sleep(60)
     request = json.load(open(request_path))
     stimuli = request["stimuli"]
     if FAULT == "drop_stimulus":
         stimuli = stimuli[:3] + stimuli[4:]
+    if FAULT == "wrong_order":
+        stimuli = stimuli[::-1]
     array = np.stack([features(os.path.join("/input", s["path"]), request["seed"]) for s in stimuli])[:, :, None]
     array = np.repeat(array, len(request["record"]["time_bins"]), axis=2).astype(np.float32)
     if FAULT == "nan":
@@ -69,7 +80,14 @@ def run(request_path):
         array = array.astype(np.float64)
     out = "/output"
     name = "../../tmp/escape.npy" if FAULT == "escape_output" else "IT.npy"
-    np.save(os.path.join(out, os.path.basename(name)), array)
+    if FAULT == "symlink_output":  # the array lives in /tmp; /output holds only a link to it
+        np.save("/tmp/IT.npy", array)
+        os.symlink("/tmp/IT.npy", os.path.join(out, "IT.npy"))
+    else:
+        np.save(os.path.join(out, os.path.basename(name)), array)
+    if FAULT == "extra_file":
+        with open(os.path.join(out, "debug.log"), "w") as handle:
+            handle.write("left behind\n")
     activations = {
         region: {"file": name, "stimulus_ids": [s["stimulus_id"] for s in stimuli], "time_bins": request["record"]["time_bins"]}
         for region in request["record"]["regions"]
@@ -83,6 +101,10 @@ if __name__ == "__main__":
             print("model v0.0.1 ready")  # not JSON
             description = dict(DESCRIPTION)
             del description["license"]
+            print(json.dumps(description))
+        elif FAULT == "invalid_description":
+            description = {k: v for k, v in DESCRIPTION.items() if k != "license"}
+            description["regions"] = {"V3": {"layer": "hash"}, "IT": {"layer": "hash"}}
             print(json.dumps(description))
         else:
             print(json.dumps(DESCRIPTION))
