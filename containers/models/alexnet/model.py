@@ -19,7 +19,7 @@ DESCRIPTION = {
     "license": "MIT",
     "modality": "image",
     "description": (
-        "A small AlexNet-shaped CNN in PyTorch (conv 7x7/2 48, conv 5x5 96, conv 3x3 144, 144, 96; max-pools 3/2) on "
+        "A small AlexNet-shaped CNN in PyTorch (conv 7x7/2 48, conv 5x5 64, conv 3x3 128, 128, 96; max-pools 3/2) on "
         f"{INPUT_SIDE}x{INPUT_SIDE} RGB input. The weights are NOT trained: they are drawn once from a Kaiming-normal "
         f"distribution with seed {WEIGHT_SEED} (no weights can be downloaded here), so this is a random-features "
         "baseline, not ImageNet AlexNet. Each region reads one layer average-pooled to a small grid: V1 conv1 (8x8), "

@@ -13,10 +13,10 @@ class SmallAlexNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 48, kernel_size=7, stride=2, padding=3)   # 128 -> 64
-        self.conv2 = nn.Conv2d(48, 96, kernel_size=5, padding=2)            # 32 (after pool)
-        self.conv3 = nn.Conv2d(96, 144, kernel_size=3, padding=1)           # 16 (after pool)
-        self.conv4 = nn.Conv2d(144, 144, kernel_size=3, padding=1)
-        self.conv5 = nn.Conv2d(144, 96, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(48, 64, kernel_size=5, padding=2)            # 32 (after pool)
+        self.conv3 = nn.Conv2d(64, 128, kernel_size=3, padding=1)           # 16 (after pool)
+        self.conv4 = nn.Conv2d(128, 128, kernel_size=3, padding=1)
+        self.conv5 = nn.Conv2d(128, 96, kernel_size=3, padding=1)
         self.pool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
         self.relu = nn.ReLU()
 
