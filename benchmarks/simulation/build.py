@@ -12,24 +12,26 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import hierarchy, neural, objects
+from . import hierarchy, neural, objects, textures
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_stimuli(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray]:
-    """Render the object images as PNG; return the stimulus entries, the images at 64x64, labels and latents."""
-    spec = config["stimuli"]
+def write_stimuli(config: dict, out: Path, key: str = "stimuli") -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray]:
+    """Render the object images of config[key] as PNG under out/key; return the stimulus entries, the images
+    at 64x64, labels and latents. A spec's `id_prefix` keeps ids distinct from another set's (fitting stimuli)."""
+    spec = config[key]
+    prefix = spec.get("id_prefix", "")
     rng = np.random.default_rng(spec["seed"])
-    folder = out / "stimuli"
+    folder = out / key
     (folder / "images").mkdir(parents=True, exist_ok=True)
     entries, small, labels, latents = [], [], [], []
     for index in range(spec["per_category"]):
         for label, category in enumerate(objects.CATEGORIES):
             image, params = objects.render(category, rng, spec["side"])
-            stimulus_id = f"{category}_{index:03d}"
+            stimulus_id = f"{prefix}{category}_{index:03d}"
             path = folder / "images" / f"{stimulus_id}.png"
             image.save(path, optimize=False)
             entries.append({"stimulus_id": stimulus_id, "file": f"images/{stimulus_id}.png", "sha256": sha256(path),
@@ -37,12 +39,34 @@ def write_stimuli(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.n
             small.append(np.asarray(image.resize((hierarchy.SIDE, hierarchy.SIDE), resample=2), dtype=float) / 255.0)
             labels.append(label)
             latents.append([params["tx"], params["ty"], params["size"], params["rotation"]])
+    write_stimulus_set(config, entries, "image", folder, key)
+    return entries, np.array(small), np.array(labels), np.array(latents)
+
+
+def write_texture_stimuli(config: dict, out: Path) -> tuple[list[dict], np.ndarray]:
+    """Render textures and their spectrally matched noise as PNG; return the stimulus entries and 64x64 images."""
+    spec = config["stimuli"]
+    folder = out / "stimuli"
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    entries, small = [], []
+    for stimulus_id, image, meta in textures.render_set(spec["families"], spec["samples"], spec["seed"], spec["side"]):
+        path = folder / "images" / f"{stimulus_id}.png"
+        image.save(path, optimize=False)
+        entries.append({"stimulus_id": stimulus_id, "file": f"images/{stimulus_id}.png", "sha256": sha256(path), **meta})
+        small.append(np.asarray(image.resize((hierarchy.SIDE, hierarchy.SIDE), resample=2), dtype=float) / 255.0)
+    write_stimulus_set(config, entries, "image", folder)
+    return entries, np.array(small)
+
+
+def write_stimulus_set(config: dict, entries: list[dict], modality: str, folder: Path, key: str = "stimuli") -> Path:
+    spec = config[key]
     stimulus_set = {
-        "spec_version": "1.0", "identifier": spec["identifier"], "modality": "image", "license": "MIT",
+        "spec_version": "1.0", "identifier": spec["identifier"], "modality": modality, "license": "MIT",
         "citation": config["citation"], "description": spec["description"], "stimuli": entries,
     }
-    (folder / "stimulus_set.json").write_text(json.dumps(stimulus_set, indent=1))
-    return entries, np.array(small), np.array(labels), np.array(latents)
+    path = folder / "stimulus_set.json"
+    path.write_text(json.dumps(stimulus_set, indent=1))
+    return path
 
 
 def write_recordings(config: dict, entries: list[dict], stage: np.ndarray, out: Path) -> Path:
@@ -60,7 +84,7 @@ def write_recordings(config: dict, entries: list[dict], stage: np.ndarray, out: 
         coords={
             "stimulus_id": ("presentation", np.tile([e["stimulus_id"] for e in entries], reps)),
             "repetition": ("presentation", np.repeat(np.arange(reps), n_stimuli)),
-            "object_name": ("presentation", np.tile([e["object_name"] for e in entries], reps)),
+            **{key: ("presentation", np.tile([e[key] for e in entries], reps)) for key in config.get("presentation_coords", ["object_name"])},
             "neuroid_id": ("neuroid", [f"{region}_{j:03d}" for j in range(n_neurons)]),
             "region": ("neuroid", [region] * n_neurons),
             "subject": ("neuroid", [subjects[j % len(subjects)] for j in range(n_neurons)]),
@@ -70,7 +94,7 @@ def write_recordings(config: dict, entries: list[dict], stage: np.ndarray, out: 
         name="recordings",
         attrs={
             "identifier": config["recordings_identifier"], "species": "Macaca mulatta (simulated)",
-            "method": "simulated multi-unit array", "units": "spikes/s", "license": "MIT",
+            "method": config.get("method", "simulated multi-unit array"), "units": "spikes/s", "license": "MIT",
             "citation": config["citation"], "simulated": 1,
         },
     )
@@ -80,10 +104,23 @@ def write_recordings(config: dict, entries: list[dict], stage: np.ndarray, out: 
     return path
 
 
-def build(config: dict, out: Path) -> dict:
-    out.mkdir(parents=True, exist_ok=True)
+def stages_for(config: dict, out: Path) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """Write the stimuli of a neural benchmark; return their entries and the hierarchy's stages for them."""
+    if config.get("generator", "objects") == "textures":
+        entries, images = write_texture_stimuli(config, out)
+        return entries, hierarchy.texture_features(images)
     entries, images, labels, latents = write_stimuli(config, out)
-    stages = hierarchy.features(images, labels, len(objects.CATEGORIES), latents, seed=config["generative_model"]["hierarchy_seed"])
+    return entries, hierarchy.features(images, labels, len(objects.CATEGORIES), latents, seed=config["generative_model"]["hierarchy_seed"])
+
+
+def build(config: dict, out: Path) -> dict:
+    generator = config.get("generator", "objects")
+    if generator in ("behavior", "language"):
+        from importlib import import_module
+
+        return import_module(f".{generator}", __package__).build(config, out)
+    out.mkdir(parents=True, exist_ok=True)
+    entries, stages = stages_for(config, out)
     assembly = write_recordings(config, entries, stages[config["generative_model"]["stage"]], out)
     stimulus_set = out / "stimuli" / "stimulus_set.json"
     manifest = {
@@ -98,6 +135,7 @@ def build(config: dict, out: Path) -> dict:
             **config["generative_model"],
             "hierarchy": hierarchy.__doc__.strip(),
             "noise_model": neural.__doc__.strip(),
+            **({"stimuli": textures.__doc__.strip()} if generator == "textures" else {}),
             "neurons": config["neurons"], "repetitions": config["repetitions"], "seed": config["seed"],
             "expected_ceiling": config["generative_model"]["reliability"],
         },

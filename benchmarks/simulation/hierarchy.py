@@ -57,6 +57,24 @@ def _blocks(*parts: tuple[np.ndarray, float]) -> np.ndarray:
     return np.concatenate([_zscore(m) * np.sqrt(w / m.shape[1]) for m, w in parts], axis=1)
 
 
+def early_stages(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, SIDE, SIDE) images -> raw V1 (pooled energy, 8x8 grid) and V2 (pooled channel products, 4x4 grid)."""
+    energy = v1_energy_maps(images)
+    n, channels = energy.shape[:2]
+    v1 = _pool(energy, 8).reshape(n, -1)
+    power = np.stack([_pool(energy[:, a] ** 2, 4) for a in range(channels)], axis=1) + 1e-12
+    pairs = [(a, b) for a in range(channels) for b in range(a + 1, channels)]
+    correlations = np.stack([_pool(energy[:, a] * energy[:, b], 4) / np.sqrt(power[:, a] * power[:, b]) for a, b in pairs], axis=1)
+    v2 = np.concatenate([correlations.reshape(n, -1), np.sqrt(power).reshape(n, -1)], axis=1)
+    return v1, v2
+
+
+def texture_features(images: np.ndarray) -> dict[str, np.ndarray]:
+    """The V1 and V2 stages alone (texture benchmarks: no objects, so no category or pose blocks)."""
+    v1, v2 = early_stages(images)
+    return {"V1": _blocks((v1, 1.0)), "V2": _blocks((v2, 1.0))}
+
+
 def features(images: np.ndarray, labels: np.ndarray, n_categories: int, latents: np.ndarray, seed: int = 0) -> dict[str, np.ndarray]:
     """All stages for (n, SIDE, SIDE) images, as z-scored, block-weighted (stimuli, features) matrices.
 
@@ -65,11 +83,7 @@ def features(images: np.ndarray, labels: np.ndarray, n_categories: int, latents:
     as IT does (Hong et al. 2016).
     """
     rng = np.random.default_rng(seed)
-    energy = v1_energy_maps(images)
-    n, channels = energy.shape[:2]
-    v1 = _pool(energy, 8).reshape(n, -1)
-    pairs = [(a, b) for a in range(channels) for b in range(a, channels)]
-    v2 = np.sqrt(np.stack([_pool(energy[:, a] * energy[:, b], 4) for a, b in pairs], axis=1)).reshape(n, -1)
+    v1, v2 = early_stages(images)
     v4 = np.maximum(_zscore(v2) @ rng.standard_normal((v2.shape[1], 256)) / np.sqrt(v2.shape[1]), 0)
     it_visual = np.maximum(_zscore(v4) @ rng.standard_normal((256, 256)) / 16.0, 0)
     category = np.eye(n_categories)[labels]

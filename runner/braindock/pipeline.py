@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import activation_cache, containers, records, responses
+from . import activation_cache, behavior, containers, records, responses
 from .benchmark import Benchmark, load_benchmark
 from .config import Settings
 from .engines import Engine, get_engine
@@ -43,7 +43,8 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
     work = Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="run-"))
     try:
         step(f"running {who} on {len(benchmark.stimulus_set['stimuli'])} stimuli")
-        request = build_request(benchmark, description, work / "input", who, seed=seed)
+        behavioral = behavior.is_behavioral(benchmark)  # manifest kind: behavioural benchmarks ask a task or a readout
+        request = (behavior.build_request if behavioral else build_request)(benchmark, description, work / "input", who, seed=seed)
         store = Store(settings.store_dir)
         key = activation_cache.cache_key(model.image_id, request)
         answered = activation_cache.lookup(store, key) if use_cache else None
@@ -53,12 +54,17 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
             response = responses.read_response(work / "output", request, who)
             for region in request["record"]["regions"]:  # only a fully valid response is cached
                 responses.read_activations(work / "output", request, response, region, who)
+            if request["task"] is not None:
+                behavior.read_probabilities(response, request, who)
             answered = activation_cache.save(store, key, work / "output", request,
                                              {"model": description["identifier"], "model_image_id": model.image_id})
         response = responses.read_response(answered, request, who)
-        activations = responses.read_activations(answered, request, response, benchmark.region, who)
         step("scoring")
-        outcome = score_neural(benchmark.manifest, benchmark.recordings(), activations)
+        if behavioral:
+            outcome = behavior.score(benchmark, request, response, answered, who)
+        else:
+            activations = responses.read_activations(answered, request, response, benchmark.region, who)
+            outcome = score_neural(benchmark.manifest, benchmark.recordings(), activations)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     record = make_record(benchmark, model_image, model.image_id, model.repo_digests, description, request, outcome,
@@ -76,7 +82,7 @@ def make_record(benchmark: Benchmark, model_image: str, model_image_id: str, rep
     inputs = {
         "model": {"identifier": description["identifier"], "version": description["version"], "image": model_image,
                   "image_id": model_image_id, "repo_digests": list(repo_digests),
-                  "layer": description["regions"][region]["layer"]},
+                  "layer": description["regions"].get(region, {}).get("layer", "behavior.probabilities")},
         "benchmark": {"identifier": benchmark.identifier, "version": benchmark.version,
                       "image": benchmark.image.reference, "image_id": benchmark.image.image_id},
         "data": {"stimulus_set_sha256": manifest["stimulus_set"]["sha256"], "recordings_sha256": manifest["recordings"]["sha256"]},

@@ -48,12 +48,12 @@ def check_commitment(benchmark: Benchmark, description: dict, who: str) -> None:
 
 
 def lay_out_stimuli(stimulus_set: dict, source_root: Path, input_dir: Path, modality: str,
-                    stimulus_degrees: float | None, model_degrees: float | None) -> list[dict]:
-    """Place a stimulus set's files under input_dir/stimuli (images on the model's screen); the request's stimuli."""
+                    stimulus_degrees: float | None, model_degrees: float | None, folder: str = "stimuli") -> list[dict]:
+    """Place a stimulus set's files under input_dir/<folder> (images on the model's screen); the request's stimuli."""
     rescale = modality == "image" and stimulus_degrees != model_degrees
     stimuli = []
     for entry in stimulus_set["stimuli"]:
-        relative = f"stimuli/{entry['file']}"
+        relative = f"{folder}/{entry['file']}"
         target = input_dir / relative
         if rescale:
             place_on_screen(source_root / entry["file"], target, stimulus_degrees, model_degrees)
@@ -67,14 +67,14 @@ def lay_out_stimuli(stimulus_set: dict, source_root: Path, input_dir: Path, moda
 
 
 def write_request(input_dir: Path, modality: str, stimuli: list[dict], regions: list[str], time_bins: list,
-                  number_of_trials: int, seed: int, visual_degrees: float | None) -> dict:
+                  number_of_trials: int, seed: int, visual_degrees: float | None, task: dict | None = None) -> dict:
     """Write input_dir/request.json (validated against spec/v1/run-request; request_id from its content); return it."""
     request = {
         "spec_version": SPEC_VERSION,
         "modality": modality,
         "stimuli": stimuli,
         "record": {"regions": regions, "time_bins": time_bins},
-        "task": None,
+        "task": task,
         "number_of_trials": number_of_trials,
         "seed": seed,
     }
