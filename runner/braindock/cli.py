@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "import_data",
     "ingest",
     "datasets",
+    "benchmark",
     "check_model",
     "submit",
 )
