@@ -62,3 +62,13 @@ def test_cache_ls_and_gc(engine_settings, faulty_image, capsys):
     assert main(["--home", home, "cache", "ls", "--json"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out.split("\n}\n")[-2] + "\n}")["entries"] == []
+
+
+def test_v4_then_it_on_the_same_stimuli_runs_the_model_once(engine_settings, faulty_image):
+    model = faulty_image("none")  # commits V1, V2, V4 and IT: one run answers them all
+    counting = CountingEngine()
+    v4 = pipeline.score(model, "braindock/benchmark-majajhong2015-v4:1.0.0", engine_settings, engine=counting, use_cache=False)
+    it = pipeline.score(model, IT_BENCHMARK, engine_settings, engine=counting)
+    assert v4.inputs["data"]["stimulus_set_sha256"] == it.inputs["data"]["stimulus_set_sha256"]
+    assert counting.runs == [model]
+    assert it.environment["activations_cached"] is True
