@@ -58,8 +58,9 @@ def check_shapes_and_dtypes(session: ModelSession) -> CheckResult:
     unread = {r: c for r, c in errored.items() if "PATH_ESCAPES_OUTPUT" in c}
     if unread:
         raise SkipCheck(f"the .npy of {sorted(unread)} could not be opened (see files_stay_in_output)")
-    shapes = {r: tuple(v.shape) for r, v in session.activations().items() if not isinstance(v, ResponseError)}
-    return passed("float32 " + ", ".join(f"{r} {s}" for r, s in shapes.items()))
+    shapes = [f"{r} {tuple(v.shape)}" for r, v in session.activations().items() if not isinstance(v, ResponseError)]
+    shapes += [f"{r} (rows as answered)" for r in errored]  # shape and dtype were checked; other problems are reported above
+    return passed("float32 " + ", ".join(shapes))
 
 
 def check_declared_neuroids(session: ModelSession) -> CheckResult:
