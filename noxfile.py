@@ -43,3 +43,10 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     for script in sorted((ROOT / "tests" / "bench").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)
+
+
+@nox.session
+def validity(session: nox.Session) -> None:
+    """Can every simulated neural benchmark tell models apart? Prints a table per benchmark, saves tests/validity/validity.png."""
+    session.install("-e", ".")
+    session.run("python", str(ROOT / "tests" / "validity" / "report.py"), "--plot", str(ROOT / "tests" / "validity" / "validity.png"), *session.posargs)

@@ -1,0 +1,71 @@
+"""Validity report: does every simulated neural benchmark tell models apart? (`nox -s validity`)
+
+Builds each benchmark's export in-process (as its container does), scores the known-distance models of
+validity.py with the runner's metrics, prints one table per benchmark and saves a plot.
+
+Usage: python tests/validity/report.py [--out DIR] [--plot PNG] [NAME ...]   (exit 1 if any criterion fails)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from validity import GENERATOR_MIN, NEURAL, SHUFFLED_MAX, Validity, assess, build_export  # noqa: E402
+
+
+def table(validity: Validity, seconds: float) -> str:
+    lines = [f"{validity.benchmark} ({validity.region}): ceiling {validity.ceiling:.3f} (declared {validity.expected_ceiling:.3f}), {seconds:.0f} s",
+             f"  {'model':<24} {'raw':>7} {'± err':>7} {'ceiled':>7}"]
+    lines += [f"  {r.model:<24} {r.raw:>7.3f} {r.error:>7.3f} {r.score:>7.3f}" for r in validity.results]
+    problems = validity.problems()
+    lines.append("  PASS: generator >= %.2f, shuffled <= %.2f, graded in order, wrong region measurably lower"
+                 % (GENERATOR_MIN, SHUFFLED_MAX) if not problems else "  FAIL: " + "; ".join(problems))
+    return "\n".join(lines)
+
+
+def plot(results: list[Validity], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(1, len(results), figsize=(3.2 * len(results), 3.6), sharey=True, squeeze=False)
+    for axis, validity in zip(axes[0], results):
+        names = [r.model.replace("wrong region ", "wrong ") for r in validity.results]
+        colours = ["tab:green"] + ["tab:grey"] + ["tab:blue"] * len(validity.graded) + ["tab:red"]
+        axis.bar(range(len(names)), [r.score for r in validity.results], color=colours)
+        axis.axhline(GENERATOR_MIN, color="tab:green", lw=0.8, ls="--")
+        axis.axhline(SHUFFLED_MAX, color="tab:grey", lw=0.8, ls="--")
+        axis.set_xticks(range(len(names)), names, rotation=70, fontsize=7)
+        axis.set_title(f"{validity.region}\n{validity.benchmark}", fontsize=7)
+    axes[0][0].set_ylabel("ceiled score")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", default=list(NEURAL), help=f"benchmarks (default: {' '.join(NEURAL)})")
+    parser.add_argument("--out", type=Path, help="where to build the exports (default: a temporary folder)")
+    parser.add_argument("--plot", type=Path, default=Path("validity.png"), help="plot file (default validity.png)")
+    args = parser.parse_args(argv)
+    out = args.out or Path(tempfile.mkdtemp(prefix="braindock-validity-"))
+    results, failed = [], False
+    for name in args.names:
+        started = time.monotonic()
+        validity = assess(build_export(name, out))
+        results.append(validity)
+        failed |= bool(validity.problems())
+        print(table(validity, time.monotonic() - started), flush=True)
+    plot(results, args.plot)
+    print(f"plot: {args.plot}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
