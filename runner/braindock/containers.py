@@ -66,17 +66,20 @@ def describe_model(engine: Engine, settings: Settings, image: str, image_id: str
     return description
 
 
-def run_model(engine: Engine, settings: Settings, image: str, input_dir: Path, output_dir: Path) -> RunResult:
-    """Run `run /input/request.json` with the inputs read-only and only /output writable."""
-    who = f"model {image}"
-    spec = ContainerRun(
+def model_run_spec(image: str, limits, input_dir: Path, output_dir: Path) -> ContainerRun:
+    """`run /input/request.json` with the inputs read-only and only /output writable."""
+    return ContainerRun(
         image=image,
         command=("run", f"{INPUT}/request.json"),
         mounts=(Mount(input_dir, INPUT, read_only=True), Mount(writable_dir(output_dir), OUTPUT, read_only=False)),
-        limits=settings.limits,
+        limits=limits,
         env=(("BRAINDOCK_INPUT", INPUT), ("BRAINDOCK_OUTPUT", OUTPUT)),
-        label=who,
+        label=f"model {image}",
     )
-    result = engine.run(spec)
-    check_exit(result, who, "run")
+
+
+def run_model(engine: Engine, settings: Settings, image: str, input_dir: Path, output_dir: Path) -> RunResult:
+    """Run the model on a laid-out request; ContainerError (with its last log lines) unless it exits 0 in time."""
+    result = engine.run(model_run_spec(image, settings.limits, input_dir, output_dir))
+    check_exit(result, f"model {image}", "run")
     return result

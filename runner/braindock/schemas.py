@@ -24,6 +24,7 @@ SCHEMAS = (
     "neural-assembly",
     "behavioral-assembly",
     "score-record",
+    "submission",
 )
 
 # jsonschema keyword -> stable problem code

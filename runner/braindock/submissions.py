@@ -14,38 +14,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
-from jsonschema import Draft202012Validator
 
+from . import schemas
 from .config import Settings
 from .errors import Problem, UsageError, ValidationError
 
 SUBMISSION_FILE = "submission.yaml"
-
-# The submission file's contract (a runner input, not a container's: hence here rather than in spec/v1/).
-SUBMISSION_SCHEMA = {
-    "type": "object",
-    "required": ["name", "image", "contact", "license", "description"],
-    "additionalProperties": False,
-    "properties": {
-        "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$", "description": "short name of the submission"},
-        "image": {"type": "string", "minLength": 1, "description": "image reference (tag) of the model container"},
-        "build": {
-            "type": "object", "required": ["context"], "additionalProperties": False,
-            "properties": {
-                "context": {"type": "string", "minLength": 1, "description": "build context, relative to submission.yaml"},
-                "dockerfile": {"type": "string"},
-                "pip_wheels": {"type": "array", "items": {"type": "string"}, "description": "wheels fetched into <context>/wheels first"},
-            },
-        },
-        "contact": {
-            "type": "object", "required": ["name", "email"],
-            "properties": {"name": {"type": "string", "minLength": 1}, "email": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+$"},
-                           "affiliation": {"type": "string"}},
-        },
-        "license": {"type": "string", "minLength": 1, "description": "SPDX identifier, the same as the model description's"},
-        "description": {"type": "string", "minLength": 20, "description": "what the model is, and honestly what its weights are"},
-    },
-}
 
 QUEUE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -93,11 +67,7 @@ def load_submission(path: Path) -> Submission:
         document = yaml.safe_load(path.read_text())
     except yaml.YAMLError as exc:
         raise ValidationError(f"{path} is not valid YAML", [Problem(str(path), "BAD_YAML", str(exc), "fix the YAML syntax")]) from None
-    problems = []
-    for error in sorted(Draft202012Validator(SUBMISSION_SCHEMA).iter_errors(document), key=lambda e: list(e.absolute_path)):
-        where = "/" + "/".join(str(p) for p in error.absolute_path)
-        fix = (error.schema.get("description") if isinstance(error.schema, dict) else "") or "see submissions/ for examples"
-        problems.append(Problem(f"{path}#{where}", f"SUBMISSION_{str(error.validator).upper()}", error.message, fix))
+    problems = schemas.problems(document, "submission", str(path))
     if problems:
         raise ValidationError(f"{path} is not a valid submission", problems)
     build = document.get("build")

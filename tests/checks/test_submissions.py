@@ -28,9 +28,9 @@ def test_invalid_submission_lists_every_problem(tmp_path):
     with pytest.raises(ValidationError) as caught:
         load_submission(tmp_path)
     found = {(p.where.split("#")[1], p.code) for p in caught.value.problems}
-    assert ("/", "SUBMISSION_REQUIRED") in found  # description
-    assert ("/", "SUBMISSION_ADDITIONALPROPERTIES") in found  # surprise
-    assert ("/name", "SUBMISSION_PATTERN") in found and ("/contact/email", "SUBMISSION_PATTERN") in found
+    assert ("/description", "MISSING_FIELD") in found
+    assert ("/", "UNEXPECTED_FIELD") in found  # surprise
+    assert ("/name", "BAD_FORMAT") in found and ("/contact/email", "BAD_FORMAT") in found
 
 
 def test_missing_build_context_is_located(tmp_path):

@@ -15,7 +15,7 @@ import xarray as xr
 
 from .. import containers, responses, schemas
 from ..config import Limits
-from ..engines import ContainerRun, Engine, Mount, RunResult
+from ..engines import ContainerRun, Engine, RunResult
 from ..errors import ResponseError
 from ..run_request import lay_out_stimuli, write_request
 from .result import SkipCheck
@@ -97,13 +97,7 @@ class ModelSession:
                                       STIMULUS_DEGREES if modality == "image" else None, description.get("visual_degrees"))
             request = write_request(input_dir, modality, stimuli, sorted(description["regions"]), description["time_bins"],
                                     1, seed, description.get("visual_degrees"))
-            spec = ContainerRun(
-                image=self.image, command=("run", f"{containers.INPUT}/request.json"),
-                mounts=(Mount(input_dir, containers.INPUT, read_only=True),
-                        Mount(containers.writable_dir(output_dir), containers.OUTPUT, read_only=False)),
-                limits=self.limits, env=(("BRAINDOCK_INPUT", containers.INPUT), ("BRAINDOCK_OUTPUT", containers.OUTPUT)),
-                label=self.who,
-            )
+            spec = containers.model_run_spec(self.image, self.limits, input_dir, output_dir)
             self._runs[key] = RunOutcome(seed, attempt, request, self.engine.run(spec), output_dir)
         return self._runs[key]
 
