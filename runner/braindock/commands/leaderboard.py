@@ -49,9 +49,9 @@ def run(args, settings) -> int:
     console.print(detail)
     if len(benchmarks) > 1:
         grid = Table(title="ceiled scores (mean over benchmarks scored; missing is not 0)")
-        grid.add_column("model")
+        grid.add_column("model", overflow="fold")
         for b in benchmarks:
-            grid.add_column(b, justify="right")
+            grid.add_column(b, justify="right", overflow="fold")
         grid.add_column("mean", justify="right")
         for m in models:
             present = [scores[(m, b)] for b in benchmarks if scores[(m, b)] is not None]
