@@ -8,6 +8,8 @@ import pytest
 from braindock.config import load_settings
 
 TESTS = Path(__file__).parent
+# Brain-Score's real files (read-only): the shared/ folder beside the repository, as on every machine and in CI.
+BRAINIO_FIXTURES = TESTS.parent.parent / "shared" / "fixtures" / "brainio"
 IT_BENCHMARK = "braindock/benchmark-majajhong2015-it:1.0.0"
 PIXELS = "braindock/model-pixels:1.0.0"
 

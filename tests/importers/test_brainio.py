@@ -11,7 +11,7 @@ from braindock.errors import ValidationError
 from braindock.importers.brainio import import_assembly, import_stimulus_set
 from braindock.validation import validate_path
 
-FIXTURES = Path("/work/shared/fixtures/brainio")
+from conftest import BRAINIO_FIXTURES as FIXTURES
 NEURAL_ATTRS = {("attrs", k) for k in ("species", "method", "units", "license", "citation")}
 NEURONS = {("neuroid", "region"), ("neuroid", "subject")}
 META = {

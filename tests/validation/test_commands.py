@@ -10,7 +10,7 @@ from braindock.cli import main
 
 from .builders import write_export, write_images
 
-FIXTURES = Path("/work/shared/fixtures/brainio")
+from conftest import BRAINIO_FIXTURES as FIXTURES
 
 
 def run(capsys, *argv):
