@@ -101,5 +101,6 @@ def make_record(benchmark: Benchmark, model_image: str, model_image_id: str, rep
         "per_split": raw["per_split"],
         "ceiling_per_split": outcome.ceiling.to_dict(with_neuroids=False)["per_split"],
         "per_neuroid": raw.get("per_neuroid", {}),
+        **({"splits_sha256": raw["splits_sha256"]} if "splits_sha256" in raw else {}),
     }
     return ScoreRecord(inputs, result, {**records.environment(engine, wall_time_s), "activations_cached": cache_hit})

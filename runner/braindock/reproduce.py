@@ -31,6 +31,7 @@ COMPARED = (
     ("ceiling value", ("result", "ceiling")),
     ("ceiled score", ("result", "score")),
     ("per-split scores", ("result", "per_split")),
+    ("cross-validation splits", ("result", "splits_sha256")),
 )
 
 

@@ -35,6 +35,7 @@ def test_score_writes_a_complete_record(scored):
     assert inputs["metric"]["parameters"]["n_components"] == 25 and inputs["metric"]["parameters"]["splits"] == 10
     assert inputs["normalization"]["name"] == "r/ceiling"
     assert len(result["per_split"]) == 10 and len(result["per_neuroid"]) == 168
+    assert len(result["splits_sha256"]) == 64  # the exact splits are pinned
     assert result["score"] == pytest.approx(result["raw"] / result["ceiling"])
     assert -0.2 < result["raw"] < 0.5  # pixels: a floor, far below the ceiling
 

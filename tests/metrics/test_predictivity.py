@@ -93,3 +93,14 @@ def test_bad_inputs_raise_metric_errors():
         get_metric("neural_predictivity")(source, constant)
     with pytest.raises(MetricError, match="known regressions"):
         get_metric("neural_predictivity", regression="lasso")(source, target)
+
+
+def test_splits_digest_pins_the_exact_splits():
+    source, target, _ = linear_pair(seed=0)
+    metric = get_metric("neural_predictivity", regression="ridge", splits=3)
+    first, again = metric(source, target), metric(source, target)
+    other_seed = get_metric("neural_predictivity", regression="ridge", splits=3, seed=2)(source, target)
+    assert len(first.details["splits_sha256"]) == 64
+    assert first.details["splits_sha256"] == again.details["splits_sha256"]
+    assert other_seed.details["splits_sha256"] != first.details["splits_sha256"]
+    assert first.to_dict()["splits_sha256"] == first.details["splits_sha256"]

@@ -22,6 +22,7 @@ class Score:
     parameters: dict[str, Any]
     per_split: np.ndarray = field(default_factory=lambda: np.empty(0))
     per_neuroid: xr.DataArray | None = None  # dims (split, neuroid) or (neuroid,), neuroid_id coord
+    details: dict[str, Any] = field(default_factory=dict)  # derived facts worth recording (e.g. splits_sha256)
 
     def to_dict(self, with_neuroids: bool = True) -> dict[str, Any]:
         """JSON-ready form for the score record."""
@@ -32,6 +33,7 @@ class Score:
             "version": self.version,
             "parameters": self.parameters,
             "per_split": [float(v) for v in np.ravel(self.per_split)],
+            **self.details,
         }
         if with_neuroids and self.per_neuroid is not None:
             values = self.per_neuroid

@@ -1,6 +1,7 @@
 """Neural predictivity (Schrimpf et al. 2018): cross-validated linear map, Pearson r on held-out stimuli."""
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 import numpy as np
@@ -65,7 +66,14 @@ class NeuralPredictivity(Metric):
         else:
             error = standard_error(per_split)
         return Score(value=float(per_split.mean()), error=error, metric=self.name, version=self.version,
-                     parameters=dict(p), per_split=per_split, per_neuroid=per_neuroid)
+                     parameters=dict(p), per_split=per_split, per_neuroid=per_neuroid,
+                     details={"splits_sha256": splits_digest(data.stimulus_ids, splits)})
+
+
+def splits_digest(stimulus_ids: np.ndarray, splits) -> str:
+    """sha256 of the exact splits (training and test stimulus_ids of each, in order): what a record pins."""
+    text = "\n".join(f"{','.join(map(str, stimulus_ids[train]))}|{','.join(map(str, stimulus_ids[test]))}" for train, test in splits)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _require_defined(r: np.ndarray, data, test: np.ndarray, split: int) -> None:
