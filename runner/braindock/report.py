@@ -19,7 +19,7 @@ def plot_leaderboard(table: list[Row], path: Path) -> Path:
     benchmarks = sorted({r.benchmark for r in table})
     found = {(r.model, r.benchmark): r.record.result for r in table}
     width = 0.8 / max(len(models), 1)
-    figure, axes = plt.subplots(figsize=(max(6, 1.6 * len(benchmarks) * max(1, len(models)) ** 0.5), 4), layout="constrained")
+    figure, axes = plt.subplots(figsize=(min(14, 4 + 1.4 * len(benchmarks)), 4.5), layout="constrained")
     for k, model in enumerate(models):
         xs, ys, es = [], [], []
         for b, benchmark in enumerate(benchmarks):
