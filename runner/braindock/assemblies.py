@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import xarray as xr
@@ -20,23 +20,38 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def open_dataarray(path: Path) -> xr.DataArray:
-    """The one data variable of a netCDF file, lazily; an unreadable file is a located problem."""
+def open_netcdf(path: Path, report: Callable[[Problem], None]) -> xr.Dataset | None:
+    """The file as a lazy xarray Dataset, or None after reporting why it cannot be read (never raises)."""
     try:
-        dataset = xr.open_dataset(path, engine="h5netcdf")
-    except Exception as exc:  # h5py/xarray raise many unrelated types for a damaged file; report, never crash
-        raise ValidationError(
-            f"{path} cannot be read as netCDF",
-            [Problem(str(path), "UNREADABLE_NETCDF", f"{type(exc).__name__}: {exc}", "write it with xarray.DataArray.to_netcdf (netCDF4/HDF5)")],
-        ) from None
+        if path.stat().st_size == 0:
+            report(Problem(str(path), "EMPTY_FILE", "file is empty", "write the assembly with DataArray.to_netcdf"))
+            return None
+        return xr.open_dataset(path, engine="h5netcdf", decode_times=False)
+    except Exception as exc:  # h5py/xarray raise many unrelated types for a damaged file: report it, never crash
+        report(Problem(str(path), "UNREADABLE_NETCDF", f"{type(exc).__name__}: {str(exc)[:200]}",
+                       "write it with xarray.DataArray.to_netcdf (netCDF4/HDF5, engine h5netcdf)"))
+        return None
+
+
+def only_variable(dataset: xr.Dataset, path: Path, report: Callable[[Problem], None]) -> xr.DataArray | None:
+    """The dataset's one data variable, carrying the dataset's attributes; None (reported) when there is not one."""
     names = list(dataset.data_vars)
     if len(names) != 1:
-        raise ValidationError(
-            f"{path} must hold exactly one data variable",
-            [Problem(str(path), "DATA_VARIABLES", f"found {len(names)}: {names}", "keep one variable (the recordings)")],
-        )
+        report(Problem(f"{path}#/data_vars", "DATA_VARIABLES", f"expected exactly one data variable, found {len(names)}: {names[:10]}",
+                       "keep one variable (the recordings); store other per-presentation values as coordinates"))
+        return None
     array = dataset[names[0]]
     array.attrs = {**dataset.attrs, **array.attrs}
+    return array
+
+
+def open_dataarray(path: Path) -> xr.DataArray:
+    """The one data variable of a netCDF file, lazily; ValidationError with the located reason otherwise."""
+    problems: list[Problem] = []
+    dataset = open_netcdf(Path(path), problems.append)
+    array = only_variable(dataset, Path(path), problems.append) if dataset is not None else None
+    if array is None:
+        raise ValidationError(f"{path} cannot be read as an assembly", problems)
     return array
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from ..assemblies import only_variable, open_netcdf
 from ..errors import Problem, UsageError, ValidationError
 from ..store import sha256_file
 from ..validation import Report, validate_path
@@ -248,14 +249,11 @@ def import_assembly(nc_path: str | Path, out: str | Path, metadata: dict | str |
     meta = metadata if isinstance(metadata, dict) else load_metadata(metadata)
     if out.exists():
         raise UsageError(f"{out} already exists", [Problem(str(out), "OUTPUT_EXISTS", "refusing to overwrite", "choose a new --out path")])
-    from ..validation.checked import Checked
-    from ..validation.netcdf import open_dataset, the_variable
-
-    opened = Checked()
-    dataset = open_dataset(nc_path, opened)
-    array = the_variable(dataset, nc_path, opened) if dataset is not None else None
+    opened: list[Problem] = []
+    dataset = open_netcdf(nc_path, opened.append)
+    array = only_variable(dataset, nc_path, opened.append) if dataset is not None else None
     if array is None:
-        raise ValidationError(f"{nc_path} cannot be imported", opened.problems)
+        raise ValidationError(f"{nc_path} cannot be imported", opened)
     notes: list[str] = []
     with dataset:
         array = array.load()

@@ -9,7 +9,7 @@ import numpy as np
 import xarray as xr
 
 from .. import schemas
-from ..assemblies import header
+from ..assemblies import header, only_variable, open_netcdf
 from ..errors import Problem
 from .checked import Checked
 
@@ -34,30 +34,6 @@ def coordinate_dims(schema_name: str) -> dict[str, str]:
         if "on_" in ref:
             out[name] = ref.rsplit("on_", 1)[1]
     return out
-
-
-def open_dataset(path: Path, out: Checked) -> xr.Dataset | None:
-    """The file as an xarray Dataset (lazy), or None with an UNREADABLE_NETCDF problem."""
-    try:
-        if path.stat().st_size == 0:
-            out.add(Problem(str(path), "EMPTY_FILE", "file is empty", "write the assembly with DataArray.to_netcdf"))
-            return None
-        return xr.open_dataset(path, engine="h5netcdf", decode_times=False)
-    except Exception as exc:  # h5py/xarray raise many unrelated types for a damaged file: report it, never crash
-        out.add(Problem(str(path), "UNREADABLE_NETCDF", f"{type(exc).__name__}: {str(exc)[:200]}",
-                        "write it with xarray.DataArray.to_netcdf (netCDF4/HDF5, engine h5netcdf)"))
-        return None
-
-
-def the_variable(dataset: xr.Dataset, path: Path, out: Checked) -> xr.DataArray | None:
-    names = list(dataset.data_vars)
-    if len(names) != 1:
-        out.add(Problem(f"{path}#/data_vars", "DATA_VARIABLES", f"expected exactly one data variable, found {len(names)}: {names[:10]}",
-                        "keep one variable (the recordings); store other per-presentation values as coordinates"))
-        return None
-    array = dataset[names[0]]
-    array.attrs = {**dataset.attrs, **array.attrs}
-    return array
 
 
 def _values(coord: xr.DataArray) -> np.ndarray:
@@ -169,11 +145,11 @@ def check_assembly(path: Path, kind: str = "neural") -> Checked:
     out = Checked()
     schema_name = SCHEMA_OF_KIND[kind]
     coords_on = coordinate_dims(schema_name)
-    dataset = open_dataset(path, out)
+    dataset = open_netcdf(path, out.add)
     if dataset is None:
         return out
     try:
-        array = the_variable(dataset, path, out)
+        array = only_variable(dataset, path, out.add)
         if array is None:
             return out
         try:
