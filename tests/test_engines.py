@@ -1,5 +1,4 @@
 """Container runs are built as data: policy (no network, read-only inputs, limits, non-root) is visible without an engine."""
-from pathlib import Path
 
 import pytest
 

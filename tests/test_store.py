@@ -1,5 +1,4 @@
 """The content-addressed store and `braindock ingest`: atomic, idempotent, immutable, validated first."""
-import json
 import shutil
 import stat
 

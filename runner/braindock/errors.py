@@ -1,7 +1,7 @@
 """Every user-facing failure is a BraindockError carrying Problems: what, where, expected, found, fix."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True, order=True)

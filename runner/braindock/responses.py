@@ -1,7 +1,6 @@
 """Read a model container's response and check it against the request it answers, stimulus by stimulus."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 

@@ -87,7 +87,7 @@ def baseline_rdm(source, target, n_splits):
 
 
 def baseline_internal_consistency(assembly, n_splits):
-    stimuli, repetitions = assembly["stimulus_id"].values, assembly["repetition"].values
+    repetitions = assembly["repetition"].values
     values = assembly.values
     distinct = np.unique(repetitions)
     rng = np.random.default_rng(0)

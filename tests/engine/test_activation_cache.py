@@ -1,7 +1,6 @@
 """Activations are keyed by content: the same image asked the same request runs once; a rebuilt image misses."""
 from __future__ import annotations
 
-import pytest
 
 from braindock import pipeline
 from braindock.cli import main

@@ -10,7 +10,6 @@ from braindock import pipeline
 from braindock.cli import main
 from braindock.config import load_settings
 from braindock.ledger import Ledger
-from braindock.records import ScoreRecord
 from braindock.reproduce import reproduce
 from conftest import IT_BENCHMARK, PIXELS, TESTS
 

@@ -8,7 +8,7 @@ import pytest
 
 from braindock import pipeline
 from braindock.cli import main
-from braindock.errors import ContainerError, ResponseError, UsageError, ValidationError
+from braindock.errors import ContainerError, ResponseError, ValidationError
 from braindock.ledger import Ledger
 from conftest import IT_BENCHMARK, PIXELS
 

@@ -1,7 +1,6 @@
 import json
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 import xarray as xr

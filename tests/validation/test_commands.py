@@ -1,7 +1,6 @@
 """validate / import / ingest / datasets through the command line: exit statuses and JSON output."""
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml

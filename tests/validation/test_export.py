@@ -4,7 +4,7 @@ import numpy as np
 
 from braindock.validation import validate_benchmark_export
 
-from .builders import neural_array, sha256, write_export, write_netcdf
+from .builders import neural_array, write_export, write_netcdf
 
 
 def codes_at(problems):

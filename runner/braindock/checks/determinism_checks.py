@@ -17,18 +17,27 @@ def _readable(session: ModelSession, seed: int, attempt: int) -> dict:
     return found
 
 
+def _run_again(session: ModelSession, seed: int, attempt: int, who: str, where: str, exit_fix: str,
+               contract_fix: str, contract_code: str) -> dict | CheckResult:
+    """Activations of one more run, or the failed result saying why there are none (exit, or a broken answer)."""
+    outcome = session.run(seed, attempt=attempt)
+    if not outcome.ok:
+        return failed(f"{who} exited {outcome.result.exit_code}", exit_fix,
+                      [Problem(where, "CONTAINER_FAILED", f"exit status {outcome.result.exit_code}")], outcome.result.tail())
+    try:
+        return _readable(session, seed, attempt)
+    except SkipCheck as skip:
+        return failed(f"{who} broke the contract", contract_fix, [Problem(where, contract_code, skip.reason)])
+
+
 def check_deterministic_for_fixed_seed(session: ModelSession) -> CheckResult:
     """Two runs of the same request (same seed) give bit-identical activations and behaviour."""
     first = _readable(session, 0, 0)
-    outcome = session.run(0, attempt=1)
-    if not outcome.ok:
-        return failed(f"the second run of the same request exited {outcome.result.exit_code}", "the same request must succeed every time",
-                      [Problem("run seed 0 #2", "CONTAINER_FAILED", f"exit status {outcome.result.exit_code}")], outcome.result.tail())
-    try:
-        second = _readable(session, 0, 1)
-    except SkipCheck as skip:
-        return failed("the second run of the same request broke the contract", "the same request must get the same valid answer",
-                      [Problem("run seed 0 #2", "NOT_DETERMINISTIC", skip.reason)])
+    second = _run_again(session, 0, 1, "the second run of the same request", "run seed 0 #2",
+                        "the same request must succeed every time", "the same request must get the same valid answer",
+                        "NOT_DETERMINISTIC")
+    if isinstance(second, CheckResult):
+        return second
     found = []
     for region, values in first.items():
         a, b = values.values, second[region].values
@@ -51,14 +60,9 @@ def check_deterministic_for_fixed_seed(session: ModelSession) -> CheckResult:
 def check_other_seed_accepted(session: ModelSession) -> CheckResult:
     """A run with another seed (1) also meets the contract; its answers may differ from seed 0's."""
     first = _readable(session, 0, 0)  # no point in another seed while seed 0 fails
-    outcome = session.run(seed=1)
-    if not outcome.ok:
-        return failed(f"the run with seed 1 exited {outcome.result.exit_code}", "accept any seed >= 0",
-                      [Problem("run seed 1", "CONTAINER_FAILED", f"exit status {outcome.result.exit_code}")], outcome.result.tail())
-    try:
-        other = _readable(session, 1, 0)
-    except SkipCheck as skip:
-        return failed("the run with seed 1 broke the contract", "answer every seed as you answer seed 0",
-                      [Problem("run seed 1", "BAD_RESPONSE", skip.reason)])
+    other = _run_again(session, 1, 0, "the run with seed 1", "run seed 1", "accept any seed >= 0",
+                       "answer every seed as you answer seed 0", "BAD_RESPONSE")
+    if isinstance(other, CheckResult):
+        return other
     same = all(first[r].values.tobytes() == other[r].values.tobytes() for r in first)
     return passed("seed 1 gives the same answers as seed 0 (a deterministic model)" if same else "seed 1 gives other answers than seed 0 (allowed)")

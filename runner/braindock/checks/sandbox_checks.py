@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from ..errors import Problem, ResponseError
 from .result import CheckResult, SkipCheck, failed, passed, warned

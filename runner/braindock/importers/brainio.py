@@ -6,7 +6,6 @@ missing, with a YAML sidecar template to pass back as `--metadata`.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import os

@@ -8,7 +8,7 @@ import xarray as xr
 
 from .alignment import align, fail, preview
 from .base import Metric, Score
-from .stats import pearson, rank_average, standard_error
+from .stats import pearson, standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
 

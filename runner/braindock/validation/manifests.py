@@ -1,30 +1,13 @@
 """Benchmark manifests (schema from spec/) and model descriptions; plus the metric's stratification columns."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from .. import schemas
-from ..errors import Problem
 from .checked import Checked
-from .text import read_text
+from .text import load_document
 
 STRATIFY_KEYS = ("stratify_by", "group_by")
-
-
-def load_document(path: Path, schema_name: str, out: Checked) -> Any:
-    """Read JSON from `path`, append its schema problems to `out`; the document, or None if unreadable."""
-    text = read_text(path, out.problems)
-    if text is None:
-        return None
-    try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        out.add(Problem(str(path), "BAD_JSON", str(exc)[:300], "write valid UTF-8 JSON (check quotes and commas)"))
-        return None
-    out.add(*schemas.problems(document, schema_name, str(path)))
-    return document
 
 
 def check_manifest(path: Path) -> tuple[Checked, Any]:

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
-from .. import schemas
 from ..errors import Problem
 from .checked import Checked
 from .stimulus_files import Row, check_rows
-from .text import read_text
+from .text import load_document, read_text
 
 ID_COLUMN = "stimulus_id"
 LEGACY_ID_COLUMN = "image_id"
@@ -22,15 +20,9 @@ def check_stimulus_json(path: Path, check_files: bool = True) -> Checked:
     """stimulus_set.json: schema, then unique ids, files inside its folder exist, match sha256, open."""
     path = Path(path)
     out = Checked()
-    text = read_text(path, out.problems)
-    if text is None:
+    document = load_document(path, "stimulus-set", out)
+    if document is None:
         return out
-    try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        out.add(Problem(str(path), "BAD_JSON", str(exc)[:300], "write valid UTF-8 JSON (check quotes and commas)"))
-        return out
-    out.add(*schemas.problems(document, "stimulus-set", str(path)))
     stimuli = document.get("stimuli") if isinstance(document, dict) else None
     if not isinstance(stimuli, list):
         return out

@@ -1,9 +1,13 @@
 """Read a small text document (JSON, CSV, YAML) as UTF-8, turning every way it can fail into a Problem."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+from .. import schemas
 from ..errors import Problem
+from .checked import Checked
 
 MAX_TEXT_BYTES = 1 << 30
 
@@ -36,3 +40,17 @@ def read_text(path: Path, out_problems: list[Problem]) -> str | None:
             "re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
         ))
         return None
+
+
+def load_document(path: Path, schema_name: str, out: Checked) -> Any:
+    """Read JSON from `path`, append its schema problems to `out`; the document, or None if unreadable."""
+    text = read_text(path, out.problems)
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        out.add(Problem(str(path), "BAD_JSON", str(exc)[:300], "write valid UTF-8 JSON (check quotes and commas)"))
+        return None
+    out.add(*schemas.problems(document, schema_name, str(path)))
+    return document
