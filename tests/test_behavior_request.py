@@ -8,16 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-
-from braindock import behavior, schemas
+from braindock import behavior, readouts, schemas, task_answers
 from braindock.benchmark import Benchmark
 from braindock.engines import ImageInfo
 from braindock.errors import ResponseError, ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from simulation import build as simulation_build  # noqa: E402
-
+from simulation import build as simulation_build
 
 RECORDER = {"spec_version": "1.0", "identifier": "recorder", "version": "1.0.0", "authors": [{"name": "t"}], "license": "MIT",
             "modality": "image", "regions": {"IT": {"layer": "pixels"}}, "time_bins": [[70, 170]], "visual_degrees": 8,
@@ -69,7 +67,7 @@ def _answer(request, change=None):
 
 def test_probabilities_are_read_as_presentation_by_choice(bench, tmp_path):
     request = behavior.build_request(bench, CHOOSER, tmp_path, "model chooser")
-    read = behavior.read_probabilities(_answer(request), request, "model chooser")
+    read = task_answers.read_probabilities(_answer(request), request, "model chooser")
     assert read.dims == ("presentation", "choice") and read.shape == (32, 8)
 
 
@@ -81,7 +79,7 @@ def test_probabilities_are_read_as_presentation_by_choice(bench, tmp_path):
 def test_broken_probabilities_are_refused(bench, tmp_path, change, code):
     request = behavior.build_request(bench, CHOOSER, tmp_path, "model chooser")
     with pytest.raises(ResponseError) as caught:
-        behavior.read_probabilities(_answer(request, change), request, "model chooser")
+        task_answers.read_probabilities(_answer(request, change), request, "model chooser")
     assert code in {p.code for p in caught.value.problems}
 
 
@@ -94,7 +92,7 @@ def test_standard_readout_scores_features_that_carry_the_object(bench):
     features = np.concatenate([onehot * 3, rng.standard_normal((len(entries), 20))], axis=1)
     activations = xr.DataArray(features[:, :, None], dims=("presentation", "neuroid", "time_bin"),
                                coords={"stimulus_id": ("presentation", [e["stimulus_id"] for e in entries])})
-    probabilities = behavior.readout_probabilities(activations, fitting, [e["stimulus_id"] for e in test])
+    probabilities = readouts.readout_probabilities(activations, fitting, [e["stimulus_id"] for e in test])
     assert probabilities.shape == (32, 8)
     assert np.allclose(probabilities.sum("choice"), 1)
     best = probabilities["choice"].values[probabilities.values.argmax(axis=1)]
@@ -102,3 +100,103 @@ def test_standard_readout_scores_features_that_carry_the_object(bench):
     outcome = behavior.score_behavioral(bench.manifest, bench.recordings(), probabilities, {"source": "readout"})
     assert outcome.raw.metric == "i2n" and outcome.ceiled.metric == "r/sqrt(ceiling)"
     assert outcome.raw.parameters["readout"] == {"source": "readout"}
+
+
+# ---------------------------------------------------------------------------------------- label and odd_one_out
+LABELLER = {**RECORDER, "identifier": "labeller", "regions": {}, "tasks": ["passive", "label", "odd_one_out"]}
+
+
+def _export(tmp_path_factory, folder: str, shrink) -> Benchmark:
+    config = json.loads((ROOT / "benchmarks" / folder / "benchmark.json").read_text())
+    shrink(config)
+    root = tmp_path_factory.mktemp(folder) / "export"
+    simulation_build.build(config, root)
+    return Benchmark(ImageInfo(f"test/{folder}:1", "sha256:" + "1" * 64), "1" * 64, root)
+
+
+@pytest.fixture(scope="module")
+def labels_bench(tmp_path_factory) -> Benchmark:
+    def shrink(config):
+        config["stimuli"]["per_category"], config["fitting_stimuli"]["per_category"], config["subjects"] = 4, 3, 4
+    return _export(tmp_path_factory, "geirhos2021-error-consistency", shrink)
+
+
+@pytest.fixture(scope="module")
+def triplets_bench(tmp_path_factory) -> Benchmark:
+    def shrink(config):
+        config["stimuli"]["per_category"], config["triplets"], config["repeats"] = 2, 40, 3
+    return _export(tmp_path_factory, "hebart2023-odd-one-out", shrink)
+
+
+def test_a_labelling_model_gets_the_label_task_with_labels_and_fitting_stimuli(labels_bench, tmp_path):
+    request = behavior.build_request(labels_bench, LABELLER, tmp_path, "model labeller")
+    assert request["task"]["name"] == "label" and len(request["task"]["labels"]) == 8
+    assert len(request["task"]["fitting_stimuli"]) == 24 and len(request["stimuli"]) == 32
+    assert schemas.problems(request, "run-request", "request") == []
+
+
+def test_label_answers_are_checked_stimulus_by_stimulus(labels_bench, tmp_path):
+    request = behavior.build_request(labels_bench, LABELLER, tmp_path, "model labeller")
+    ids = [s["stimulus_id"] for s in request["stimuli"]]
+    choices = {i: "cars" for i in ids}
+    read = task_answers.read_choices({"behavior": {"choices": choices}}, request, "m")
+    assert read.dims == ("presentation",) and list(read["stimulus_id"].values) == ids
+    broken = {**{i: "cars" for i in ids[1:]}, ids[2]: "zebras"}
+    with pytest.raises(ResponseError) as caught:
+        task_answers.read_choices({"behavior": {"choices": broken}}, request, "m")
+    problems = {p.code: p.where for p in caught.value.problems}
+    assert set(problems) == {"MISSING_STIMULUS", "UNKNOWN_LABEL"} and problems["UNKNOWN_LABEL"].endswith(f"/choices/{ids[2]}")
+
+
+def test_the_label_readout_and_error_consistency_score_a_model_that_knows_the_objects(labels_bench):
+    fitting, _ = behavior.fitting_stimulus_set(labels_bench)
+    test = labels_bench.stimulus_set["stimuli"]
+    entries = test + fitting["stimuli"]
+    objects = sorted({e["object_name"] for e in entries})
+    onehot = np.array([[e["object_name"] == o for o in objects] for e in entries], float)
+    features = np.concatenate([onehot * 3, np.random.default_rng(0).standard_normal((len(entries), 10))], axis=1)
+    activations = xr.DataArray(features[:, :, None], dims=("presentation", "neuroid", "time_bin"),
+                               coords={"stimulus_id": ("presentation", [e["stimulus_id"] for e in entries])})
+    choices = readouts.readout_choices(activations, fitting, [e["stimulus_id"] for e in test])
+    assert (choices.values == np.array([e["object_name"] for e in test])).mean() > 0.9
+    outcome = behavior.score_behavioral(labels_bench.manifest, labels_bench.recordings(), choices, {"source": "readout"})
+    assert outcome.raw.metric == "error_consistency" and outcome.ceiling.metric == "error_consistency_humans"
+    assert outcome.raw.per_split.size == 4  # one kappa per subject, kept
+
+
+def test_a_model_performing_odd_one_out_gets_the_recorded_triplets_once_each(triplets_bench, tmp_path):
+    request = behavior.build_request(triplets_bench, LABELLER, tmp_path, "model labeller")
+    triplets = request["task"]["triplets"]
+    assert len(triplets) == 40 and len({frozenset(t) for t in triplets}) == 40
+    assert {i for t in triplets for i in t} <= {s["stimulus_id"] for s in request["stimuli"]}
+    assert "fitting_stimuli" not in request["task"] and schemas.problems(request, "run-request", "request") == []
+
+
+def test_odd_one_out_answers_must_be_one_per_triplet_and_inside_it(triplets_bench, tmp_path):
+    request = behavior.build_request(triplets_bench, LABELLER, tmp_path, "model labeller")
+    triplets = request["task"]["triplets"]
+    read = task_answers.read_odd_one_out({"behavior": {"odd_one_out": [t[0] for t in triplets]}}, request, "m")
+    assert read.dims == ("triplet",) and list(read["stimulus_id_2"].values) == [t[1] for t in triplets]
+    with pytest.raises(ResponseError) as caught:
+        task_answers.read_odd_one_out({"behavior": {"odd_one_out": [t[0] for t in triplets[1:]]}}, request, "m")
+    assert [p.code for p in caught.value.problems] == ["WRONG_COUNT"]
+    outside = [t[0] for t in triplets]
+    outside[3] = next(i for i in (s["stimulus_id"] for s in request["stimuli"]) if i not in triplets[3])
+    with pytest.raises(ResponseError) as caught:
+        task_answers.read_odd_one_out({"behavior": {"odd_one_out": outside}}, request, "m")
+    assert [(p.code, p.where.rsplit("#", 1)[1]) for p in caught.value.problems] == [("NOT_IN_TRIPLET", "/behavior/odd_one_out/3")]
+
+
+def test_a_recording_model_gets_the_dot_product_readout_on_odd_one_out(triplets_bench, tmp_path):
+    request = behavior.build_request(triplets_bench, RECORDER, tmp_path, "model recorder")
+    assert request["task"] is None and request["record"]["regions"] == ["IT"]
+    ids = [s["stimulus_id"] for s in request["stimuli"]]
+    features = np.eye(len(ids))  # orthogonal features: every pair equally (un)alike -> ties -> the first member
+    activations = xr.DataArray(features[:, :, None], dims=("presentation", "neuroid", "time_bin"),
+                               coords={"stimulus_id": ("presentation", ids)})
+    triplets = behavior.triplets(triplets_bench.recordings())
+    answer = readouts.readout_odd_one_out(activations, triplets)
+    assert list(answer.values) == [t[0] for t in triplets]
+    outcome = behavior.score_behavioral(triplets_bench.manifest, triplets_bench.recordings(), answer, {"source": "readout"})
+    assert outcome.ceiled.metric == "(r-1/3)/(ceiling-1/3)"
+    assert outcome.ceiled.value == pytest.approx((outcome.raw.value - 1 / 3) / (outcome.ceiling.value - 1 / 3))

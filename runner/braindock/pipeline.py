@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import activation_cache, behavior, containers, records, responses
+from . import activation_cache, behavior, containers, records, responses, task_answers
 from .benchmark import Benchmark, load_benchmark
 from .config import Settings
 from .engines import Engine, get_engine
@@ -55,7 +55,7 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
             for region in request["record"]["regions"]:  # only a fully valid response is cached
                 responses.read_activations(work / "output", request, response, region, who)
             if request["task"] is not None:
-                behavior.read_probabilities(response, request, who)
+                task_answers.read_answer(response, request, who)
             answered = activation_cache.save(store, key, work / "output", request,
                                              {"model": description["identifier"], "model_image_id": model.image_id})
         response = responses.read_response(answered, request, who)
@@ -82,7 +82,7 @@ def make_record(benchmark: Benchmark, model_image: str, model_image_id: str, rep
     inputs = {
         "model": {"identifier": description["identifier"], "version": description["version"], "image": model_image,
                   "image_id": model_image_id, "repo_digests": list(repo_digests),
-                  "layer": description["regions"].get(region, {}).get("layer", "behavior.probabilities")},
+                  "layer": f"behavior.{request['task']['name']}" if request["task"] else description["regions"][region]["layer"]},
         "benchmark": {"identifier": benchmark.identifier, "version": benchmark.version,
                       "image": benchmark.image.reference, "image_id": benchmark.image.image_id},
         "data": {"stimulus_set_sha256": manifest["stimulus_set"]["sha256"], "recordings_sha256": manifest["recordings"]["sha256"]},

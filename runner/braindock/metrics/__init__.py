@@ -3,7 +3,8 @@ ceiling `get_ceiling(name, **params)(assembly) -> Score`, every normalisation `n
 
 Modules: alignment (match by stimulus_id, input checks), splits / subsets (cross-validation), regression
 (kernel PLS / ridge / ridge-CV / OLS), predictivity, cka, rsa, behavior (I1n, I2n), ceilings (internal
-consistency, extrapolation), normalization, stats.
+consistency, extrapolation), error_consistency (label task), odd_one_out (triplets), normalization,
+stats.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from .base import Ceiling, Metric, Score
 from .behavior import I1n, I1nSplitHalf, I2n, I2nSplitHalf
 from .ceilings import ExtrapolationCeiling, InternalConsistency
 from .cka import CKA
+from .error_consistency import ErrorConsistency, ErrorConsistencyHumans
 from .normalization import NORMALIZATIONS, normalize
+from .odd_one_out import OddOneOutAgreement, OddOneOutNoiseCeiling
 from .predictivity import NeuralPredictivity
 from .rsa import RDMSimilarity
 
@@ -29,9 +32,11 @@ def _registry(kind: str, classes) -> dict:
     return registry
 
 
-METRICS: dict[str, type[Metric]] = _registry("metric", (NeuralPredictivity, CKA, RDMSimilarity, I1n, I2n))
+METRICS: dict[str, type[Metric]] = _registry(
+    "metric", (NeuralPredictivity, CKA, RDMSimilarity, I1n, I2n, ErrorConsistency, OddOneOutAgreement))
 CEILINGS: dict[str, type[Ceiling]] = _registry(
-    "ceiling", (InternalConsistency, ExtrapolationCeiling, I1nSplitHalf, I2nSplitHalf))
+    "ceiling", (InternalConsistency, ExtrapolationCeiling, I1nSplitHalf, I2nSplitHalf, ErrorConsistencyHumans,
+                OddOneOutNoiseCeiling))
 
 
 def get_metric(name: str, **params) -> Metric:

@@ -10,6 +10,8 @@ sign of r (r * |r|), so a negative correlation stays negative instead of turning
 - "r/sqrt(ceiling)":  r_i / sqrt(c_i) per split  (Brain-Score's I1n/I2n: raw and ceiling splits are
                       paired, so both must have the same number of splits; value = mean, error = std
                       over splits, ddof=0)
+- "(r-1/3)/(ceiling-1/3)": chance-corrected for three-way choices (Brain-Score's Hebart2023 odd-one-out;
+                      Brain-Score also clips below-chance scores to 0, we keep the sign)
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ class Normalization:
     apply: Callable[[np.ndarray, np.ndarray], np.ndarray]
     slope: Callable[[np.ndarray, np.ndarray], np.ndarray]  # |df/dr|
     paired: bool = False
+    chance: float = 0.0  # a ceiling must exceed this
 
 
 NORMALIZATIONS: dict[str, Normalization] = {n.name: n for n in (
@@ -37,6 +40,8 @@ NORMALIZATIONS: dict[str, Normalization] = {n.name: n for n in (
     Normalization("(r/ceiling)^2", "1.0", lambda r, c: r * np.abs(r) / c ** 2, lambda r, c: 2 * np.abs(r) / c ** 2),
     Normalization("r^2/ceiling", "1.0", lambda r, c: r * np.abs(r) / c, lambda r, c: 2 * np.abs(r) / c),
     Normalization("r/sqrt(ceiling)", "1.0", lambda r, c: r / np.sqrt(c), lambda r, c: 1.0 / np.sqrt(c), paired=True),
+    Normalization("(r-1/3)/(ceiling-1/3)", "1.0", lambda r, c: (r - 1 / 3) / (c - 1 / 3), lambda r, c: 1.0 / (c - 1 / 3),
+                  chance=1 / 3),
 )}
 
 
@@ -46,9 +51,10 @@ def normalize(name: str, raw: Score, ceiling: Score) -> Score:
     if name not in NORMALIZATIONS:
         raise UsageError(f"unknown normalisation {name!r}; known normalisations: {sorted(NORMALIZATIONS)}")
     normalization = NORMALIZATIONS[name]
-    if not (np.isfinite(ceiling.value) and ceiling.value > 0):
+    if not (np.isfinite(ceiling.value) and ceiling.value > normalization.chance):
         raise fail(f"cannot normalise by ceiling {ceiling.value!r} from {ceiling.metric!r}: a ceiling must be "
-                   f"positive", f"ceiling.{ceiling.metric}", "BAD_CEILING", expected="> 0", found=ceiling.value)
+                   f"above {normalization.chance:g}", f"ceiling.{ceiling.metric}", "BAD_CEILING",
+                   expected=f"> {normalization.chance:g}", found=ceiling.value)
     parameters = {"raw": _provenance(raw), "ceiling": _provenance(ceiling)}
     raw_splits = np.asarray(raw.per_split, dtype=np.float64)
     if normalization.paired:

@@ -207,6 +207,10 @@ def _content_checks(array: xr.DataArray, kind: str, where: str, out: Checked) ->
                                 f"{once} of {len(counts)} stimuli were presented fewer than 2 times; a split-half ceiling needs >= 2",
                                 "include every repetition (not trial averages), or choose a ceiling that does not split repetitions",
                                 severity="warning", found=f"min {fewest}, max {most} repetitions"))
+    triplet = [f"stimulus_id_{i}" for i in (1, 2, 3)]
+    if kind == "behavioral" and all(name in coords and coords[name].ndim == 1 for name in triplet):
+        out.stimulus_ids = {v for name in triplet for v in _strings(coords[name]) if v and v != "nan"}
+        out.facts.update(stimuli=len(out.stimulus_ids), presentations=array.sizes.get("presentation", 0))
     if kind == "neural":
         if "neuroid_id" in coords and coords["neuroid_id"].ndim == 1:
             for dup in _duplicates(_strings(coords["neuroid_id"]))[:NAN_REPORT_LIMIT]:
