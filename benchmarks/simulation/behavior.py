@@ -82,32 +82,45 @@ def trials(logits: np.ndarray, truth: np.ndarray, config: dict) -> dict[str, np.
 
 def build(config: dict, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    fit_entries, fit_images, fit_labels, fit_latents = builder.write_stimuli(config, out, "fitting_stimuli")
+    entries, labels, logits = test_logits(config, out)
+    drawn = trials(logits, labels, config)
+    names = np.array(objects.CATEGORIES)
+    ids = np.array([e["stimulus_id"] for e in entries])
+    coords = {
+        "stimulus_id": ids[drawn["image"]].astype(object),
+        "truth": names[labels[drawn["image"]]].astype(object),
+        "distractor": names[drawn["distractor"]].astype(object),
+        "choice": names[drawn["choice"]].astype(object),
+        "subject": np.array([f"subject_{s:02d}" for s in drawn["subject"]], dtype=object),
+    }
+    return write_export(config, out, coords, "simulated two-alternative forced choice", __doc__)
+
+
+def test_logits(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """Write labelled fitting and test stimuli; return the test entries, their labels and population logits."""
+    _, fit_images, fit_labels, fit_latents = builder.write_stimuli(config, out, "fitting_stimuli")
     _add_labels(out / "fitting_stimuli" / "stimulus_set.json")
     entries, images, labels, latents = builder.write_stimuli(config, out, "stimuli")
     logits = probabilities(config, np.concatenate([fit_images, images]), np.concatenate([fit_labels, labels]),
                            np.concatenate([fit_latents, latents]), len(fit_labels))
-    drawn = trials(logits, labels, config)
-    names = np.array(objects.CATEGORIES)
-    ids = np.array([e["stimulus_id"] for e in entries])
+    return entries, labels, logits
+
+
+def write_export(config: dict, out: Path, coords: dict[str, np.ndarray], method: str, doc: str,
+                 facts: dict | None = None) -> dict:
+    """Write the per-trial assembly (coords along presentation; the choice is the data) and the manifest."""
+    n_trials = len(coords["choice"])
     assembly = xr.DataArray(
-        names[drawn["choice"]].astype(object), dims=("presentation",), name="choices",
-        coords={
-            "stimulus_id": ("presentation", ids[drawn["image"]].astype(object)),
-            "truth": ("presentation", names[labels[drawn["image"]]].astype(object)),
-            "distractor": ("presentation", names[drawn["distractor"]].astype(object)),
-            "choice": ("presentation", names[drawn["choice"]].astype(object)),
-            "subject": ("presentation", np.array([f"subject_{s:02d}" for s in drawn["subject"]], dtype=object)),
-            "trial": ("presentation", np.arange(config["trials"])),
-        },
+        coords["choice"], dims=("presentation",), name="choices",
+        coords={**{name: ("presentation", values) for name, values in coords.items()}, "trial": ("presentation", np.arange(n_trials))},
         attrs={"identifier": config["recordings_identifier"], "species": "Homo sapiens (simulated)",
-               "method": "simulated two-alternative forced choice", "license": "MIT", "citation": config["citation"],
-               "simulated": 1},
+               "method": method, "license": "MIT", "citation": config["citation"], "simulated": 1},
     )
     path = out / "recordings" / "trials.nc"
     path.parent.mkdir(parents=True, exist_ok=True)
     assembly.to_netcdf(path, engine="h5netcdf")
     sha = builder.sha256
+    fitting = out / "fitting_stimuli" / "stimulus_set.json"
     manifest = {
         "spec_version": "1.0",
         **{key: config[key] for key in ("identifier", "version", "kind", "region", "modality", "task", "metric", "ceiling",
@@ -115,14 +128,14 @@ def build(config: dict, out: Path) -> dict:
         "simulated": True,
         "stimulus_set": {"identifier": config["stimuli"]["identifier"], "path": "stimuli/stimulus_set.json",
                          "sha256": sha(out / "stimuli" / "stimulus_set.json")},
-        "fitting_stimulus_set": {"identifier": config["fitting_stimuli"]["identifier"], "path": "fitting_stimuli/stimulus_set.json",
-                                 "sha256": sha(out / "fitting_stimuli" / "stimulus_set.json")},
+        **({"fitting_stimulus_set": {"identifier": config["fitting_stimuli"]["identifier"], "path": "fitting_stimuli/stimulus_set.json",
+                                     "sha256": sha(fitting)}} if fitting.exists() else {}),
         "recordings": {"identifier": config["recordings_identifier"], "path": "recordings/trials.nc", "sha256": sha(path)},
         "generative_model": {
             **config["generative_model"],
-            "model": __doc__.strip(), "hierarchy": hierarchy.__doc__.strip(),
-            "subjects": config["subjects"], "trials": config["trials"], "seed": config["seed"],
-            "expected_ceiling": config["expected_ceiling"],
+            "model": doc.strip(), "hierarchy": hierarchy.__doc__.strip(),
+            "subjects": config["subjects"], "trials": n_trials, "seed": config["seed"],
+            "expected_ceiling": config.get("expected_ceiling"), **(facts or {}),
         },
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))

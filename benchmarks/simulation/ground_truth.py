@@ -43,10 +43,25 @@ def stages(export: Path) -> tuple[list[str], dict[str, np.ndarray]]:
     images = _images(root, entries)
     if "texture_family" in entries[0]:
         return ids, hierarchy.texture_features(images)
+    return ids, object_stages(images, entries, manifest["generative_model"]["hierarchy_seed"])
+
+
+def object_stages(images: np.ndarray, entries: list[dict], seed: int) -> dict[str, np.ndarray]:
+    """The hierarchy's stages for object images (stages are z-scored over the rows given, as generated)."""
     labels = np.array([objects.CATEGORIES.index(e["object_name"]) for e in entries])
     latents = np.array([[e["tx"], e["ty"], e["size"], e["rotation"]] for e in entries])
-    seed = manifest["generative_model"]["hierarchy_seed"]
-    return ids, hierarchy.features(images, labels, len(objects.CATEGORIES), latents, seed=seed)
+    return hierarchy.features(images, labels, len(objects.CATEGORIES), latents, seed=seed)
+
+
+def fitting_and_test_stages(export: Path) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Stages of a behavioural export's fitting then test stimuli, computed together as its generator did."""
+    manifest, stimulus_set = load(export)
+    export = Path(export)
+    fitting = json.loads((export / manifest["fitting_stimulus_set"]["path"]).read_text())["stimuli"]
+    roots = (export / Path(manifest["fitting_stimulus_set"]["path"]).parent, export / Path(manifest["stimulus_set"]["path"]).parent)
+    entries = fitting + stimulus_set["stimuli"]
+    images = np.concatenate([_images(roots[0], fitting), _images(roots[1], stimulus_set["stimuli"])])
+    return [e["stimulus_id"] for e in entries], object_stages(images, entries, manifest["generative_model"]["hierarchy_seed"])
 
 
 def letters(texts: list[str]) -> np.ndarray:
