@@ -1,4 +1,8 @@
-"""`braindock build [TAG...]`: build the reference images of containers/catalog.yaml (skips those present)."""
+"""`braindock build [TAG...]`: build the reference images of containers/catalog.yaml.
+
+Every image is built through the engine's layer cache, so an image whose sources did not change keeps its
+image ID (reported `unchanged`) and one whose sources changed is rebuilt: a tag never silently names a stale
+image."""
 from __future__ import annotations
 
 import subprocess
@@ -17,12 +21,11 @@ MANYLINUX_TAGS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux20
 def add_parser(subparsers):
     parser = subparsers.add_parser("build", help="build reference model and benchmark images from containers/catalog.yaml")
     parser.add_argument("tags", nargs="*", metavar="TAG", help="only these catalog tags (default: all)")
-    parser.add_argument("--rebuild", action="store_true", help="build even when the image exists")
     add_json_flag(parser)
     return parser
 
 
-def build_images(settings, tags=(), rebuild=False, quiet=False) -> list[dict]:
+def build_images(settings, tags=(), quiet=False) -> list[dict]:
     engine = get_engine(settings.engine)
     catalog = load_catalog()
     unknown = sorted(set(tags) - {image.tag for image in catalog})
@@ -36,11 +39,11 @@ def build_images(settings, tags=(), rebuild=False, quiet=False) -> list[dict]:
         task = progress.add_task("building", total=len(chosen))
         for image in chosen:
             progress.update(task, description=f"building {image.tag}")
-            exists = not rebuild and _exists(engine, image.tag)
-            if not exists and image.pip_wheels:
+            before = _image_id(engine, image.tag)
+            if image.pip_wheels:
                 fetch_wheels(image)
-            info = engine.inspect(image.tag) if exists else engine.build(image.context, image.tag, image.dockerfile, dict(image.build_args))
-            built.append({"tag": image.tag, "kind": image.kind, "image_id": info.image_id, "built": not exists})
+            info = engine.build(image.context, image.tag, image.dockerfile, dict(image.build_args))
+            built.append({"tag": image.tag, "kind": image.kind, "image_id": info.image_id, "built": info.image_id != before})
             progress.advance(task)
     return built
 
@@ -65,19 +68,18 @@ def fetch_wheels(image: CatalogImage) -> None:
         ], details="\n".join((result.stdout + result.stderr).splitlines()[-20:]))
 
 
-def _exists(engine, tag: str) -> bool:
+def _image_id(engine, tag: str) -> str | None:
     try:
-        engine.inspect(tag)
+        return engine.inspect(tag).image_id
     except UsageError:
-        return False
-    return True
+        return None
 
 
 def run(args, settings) -> int:
-    built = build_images(settings, args.tags, args.rebuild, quiet=args.json)
+    built = build_images(settings, args.tags, quiet=args.json)
     if args.json:
         print_json(built)
     else:
         for item in built:
-            console.print(f"{'built  ' if item['built'] else 'present'} {item['tag']} {item['image_id'][:19]}")
+            console.print(f"{'built    ' if item['built'] else 'unchanged'} {item['tag']} {item['image_id'][:19]}")
     return 0

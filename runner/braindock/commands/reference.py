@@ -15,12 +15,11 @@ NOT_COMMITTED = {"REGION_NOT_COMMITTED", "WRONG_MODALITY"}
 
 def add_parser(subparsers):
     parser = subparsers.add_parser("reference", help="build and score the reference models on the reference benchmarks")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild images that exist")
     return parser
 
 
 def run(args, settings) -> int:
-    build.run(Namespace(tags=[], rebuild=args.rebuild, json=False), settings)
+    build.run(Namespace(tags=[], json=False), settings)
     catalog = load_catalog()
     benchmarks = [image.tag for image in catalog if image.kind == "benchmark"]
     for model in (image.tag for image in catalog if image.kind == "model"):
