@@ -50,3 +50,20 @@ def test_podman_args_apply_the_same_sandbox(tmp_path):
     pairs = dict(zip(args, args[1:]))
     assert pairs["--network"] == "none" and pairs["--user"] == "65534:65534" and pairs["--memory"] == "2g"
     assert f"{(tmp_path / 'in').resolve()}:/input:ro" in args and "--read-only" in args and "A=b" in args
+
+
+def test_the_network_trap_is_one_seccomp_profile_for_both_engines():
+    import json
+
+    from braindock.engines.base import NETWORK_TRAP
+    from braindock.engines.podman_engine import run_args
+
+    spec = ContainerRun(image="m:1", command=("run",), trap_network=True)
+    docker_opts = run_kwargs(spec)["security_opt"]
+    assert docker_opts[0] == "no-new-privileges"
+    profile = json.loads(docker_opts[1].removeprefix("seccomp="))  # the SDK takes the profile's content
+    assert profile == json.loads(NETWORK_TRAP.read_text())
+    assert {(rule["names"][0], rule["args"][0]["value"]) for rule in profile["syscalls"]} == {
+        ("connect", 16), ("connect", 28), ("sendto", 16), ("sendto", 28)}  # sizeof sockaddr_in / sockaddr_in6
+    assert f"seccomp={NETWORK_TRAP}" in run_args(spec, "n")  # podman reads the file
+    assert len(run_kwargs(ContainerRun(image="m:1", command=("run",)))["security_opt"]) == 1

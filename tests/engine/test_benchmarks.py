@@ -15,9 +15,14 @@ V1 = "braindock/benchmark-freemanziemba2013-v1:1.0.0"
 V2 = "braindock/benchmark-freemanziemba2013-v2:1.0.0"
 BEHAVIOUR = "braindock/benchmark-rajalingham2018-i2n:1.0.0"
 LANGUAGE = "braindock/benchmark-pereira2018-language:1.0.0"
+LABELS = "braindock/benchmark-geirhos2021-error-consistency:1.0.0"
+TRIPLETS = "braindock/benchmark-hebart2023-odd-one-out:1.0.0"
+GABOR = "braindock/model-gabor-c:1.0.0"
 
 # benchmark: (ceiling expected, tolerance): the declared reliability (neural), the tuned split-half (I2n)
-CEILINGS = {V4: (0.895, 0.015), V1: (0.873, 0.015), V2: (0.825, 0.015), BEHAVIOUR: (0.479, 0.03)}
+# (label: the measured human-to-human kappa of the shipped data; odd-one-out: the generator's exact expectation)
+CEILINGS = {V4: (0.895, 0.015), V1: (0.873, 0.015), V2: (0.825, 0.015), BEHAVIOUR: (0.479, 0.03),
+            LABELS: (0.347, 0.001), TRIPLETS: (0.679, 0.01)}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +32,7 @@ def text_model(engine):
     return tag
 
 
-@pytest.mark.parametrize("image", [V4, V1, V2, BEHAVIOUR])
+@pytest.mark.parametrize("image", [V4, V1, V2, BEHAVIOUR, LABELS, TRIPLETS])
 def test_pixels_scores_on_every_image_benchmark_through_the_cli(engine_settings, capsys, image):
     status = main(["--home", str(engine_settings.home), "score", PIXELS, image, "--json"])
     assert status == 0
@@ -53,6 +58,19 @@ def test_behaviour_uses_the_standard_readout_for_a_model_that_only_records(engin
     assert parameters["readout"]["source"] == "readout" and parameters["readout"]["region"] == "IT"
     assert record.inputs["normalization"]["name"] == "r/sqrt(ceiling)"
     assert len(record.result["per_split"]) == len(record.result["ceiling_per_split"]) == 10
+
+
+@pytest.mark.parametrize("image, task, metric", [(LABELS, "label", "error_consistency"),
+                                                 (TRIPLETS, "odd_one_out", "odd_one_out_agreement")])
+def test_a_model_performing_a_task_answers_it_and_one_that_only_records_gets_the_readout(engine_settings, image, task, metric):
+    own = pipeline.score(PIXELS, image, engine_settings)  # pixels lists label and odd_one_out under tasks
+    assert own.inputs["model"]["layer"] == f"behavior.{task}" and own.inputs["request"]["regions"] == []
+    assert own.inputs["metric"]["parameters"]["readout"] == {"source": "model", "task": task}
+    read = pipeline.score(GABOR, image, engine_settings)  # gabor-c only records: the runner's readout of IT
+    readout = read.inputs["metric"]["parameters"]["readout"]
+    assert readout["source"] == "readout" and readout["region"] == "IT" and read.inputs["request"]["regions"] == ["IT", "V1", "V2", "V4"]
+    assert own.inputs["metric"]["name"] == read.inputs["metric"]["name"] == metric
+    assert own.result["ceiling"] == read.result["ceiling"]
 
 
 def test_image_model_on_the_language_benchmark_is_a_clear_error(engine_settings):

@@ -59,6 +59,9 @@ FAULTS = {
     "symlink_output": ("files_stay_in_output", {"SYMLINK_ESCAPES_OUTPUT", "PATH_ESCAPES_OUTPUT"}, "/tmp/IT.npy"),
     "network": ("no_network_attempts", {"NETWORK_ATTEMPT"}, "Network is unreachable"),
     "network_quiet": ("no_network_attempts", {"NETWORK_ATTEMPT"}, "huggingface.co"),
+    "silent_network": ("no_network_attempts", {"NETWORK_ATTEMPT"}, "stopped by the network trap"),  # no log at all
+    "wrong_label": ("behavioral_tasks", {"UNKNOWN_LABEL"}, "'zebra'"),
+    "missing_triplet": ("behavioral_tasks", {"WRONG_COUNT"}, "one answer per triplet"),
     "nondeterministic": ("deterministic_for_fixed_seed", {"NOT_DETERMINISTIC"}, "values differ between two runs"),
 }
 
@@ -81,8 +84,10 @@ def test_a_fault_skips_what_it_prevents_and_nothing_else_fails(faulty_report):
     assert {crash[c] for c in ("response_meets_schema", "answers_every_stimulus", "finite_values",
                                "deterministic_for_fixed_seed", "other_seed_accepted")} == {"skipped"}
     assert "weights file is corrupt" in faulty_report("crash").by_check()["run_exits_zero"].details
-    quiet = statuses(faulty_report("network_quiet"))
-    assert [c for c, s in quiet.items() if s == "failed"] == ["no_network_attempts"]
+    for fault in ("network_quiet", "silent_network"):
+        assert [c for c, s in statuses(faulty_report(fault)).items() if s == "failed"] == ["no_network_attempts"]
+    for fault in ("wrong_label", "missing_triplet"):
+        assert [c for c, s in statuses(faulty_report(fault)).items() if s == "failed"] == ["behavioral_tasks"]
     bad = statuses(faulty_report("bad_describe"))
     assert bad["description_meets_schema"] == "skipped" and bad["run_exits_zero"] == "skipped"
 
@@ -106,7 +111,7 @@ def test_cli_exit_status_and_json(check_settings, faulty_image, capsys):
     home = str(check_settings.home)
     assert main(["--home", home, "check-model", PIXELS]) == 0
     out = capsys.readouterr().out
-    assert "PASS  deterministic_for_fixed_seed" in out and "15 passed, 0 failed, 0 skipped" in out
+    assert "PASS  deterministic_for_fixed_seed" in out and "16 passed, 0 failed, 0 skipped" in out
     assert main(["--home", home, "check-model", "--json", faulty_image("nan")]) == 1
     document = json.loads(capsys.readouterr().out)
     finite = next(r for r in document["results"] if r["check"] == "finite_values")

@@ -20,7 +20,7 @@ def test_submit_example_builds_checks_and_queues_once(settings, engine, capsys):
     assert row["submission_id"] == image_id and row["status"] == "queued"
     document = json.loads(row["document"])
     assert document["description"]["regions"]["V1"]["layer"] == "c1-4px"
-    assert document["check"].startswith("15 passed, 0 failed")
+    assert document["check"].startswith("16 passed, 0 failed")
     assert main([*home, "submit", str(EXAMPLES / "gabor-c")]) == 0
     assert "already queued" in capsys.readouterr().out
     assert main([*home, "submit", "--list"]) == 0

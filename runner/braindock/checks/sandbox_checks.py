@@ -1,13 +1,16 @@
 """Checks of how the model behaves in the sandbox: files stay in /output, no network attempts, within limits.
 
 The runner already runs models with no network, so a model cannot *reach* the network; what is observable is that
-it *tried*: its run fails, or its logs show a connection or name-resolution error. That is what is checked.
+it *tried*. check-model runs the request once more under a seccomp filter that kills the process the moment it
+connects or sends to an IPv4/IPv6 address, DNS lookups included (engines/network_trap.json), so even an attempt
+whose error the model swallows is seen; the logs are also searched for connection and name-resolution errors.
 """
 from __future__ import annotations
 
 import os
 import re
 
+from ..engines.base import TRAPPED_EXIT
 from ..errors import Problem, ResponseError
 from .result import CheckResult, SkipCheck, failed, passed, warned
 from .session import ModelSession
@@ -62,24 +65,36 @@ def check_files_stay_in_output(session: ModelSession) -> CheckResult:
     return passed(f"/output holds exactly response.json and the {len(named) - 1} file(s) it names")
 
 
+def _logs(session: ModelSession) -> list[tuple[str, object]]:
+    """(label, RunResult) of `describe` and of every run made so far."""
+    return [("describe", session.describe_result)] + [(o.label, o.result) for o in session.runs()]
+
+
 def check_no_network_attempts(session: ModelSession) -> CheckResult:
-    """Nothing in the logs of `describe` or any `run` shows a connection or name-resolution attempt."""
+    """The run does not connect or send to an internet address (network trap), and no log shows an attempt."""
+    session.description()  # nothing to run without a valid description
+    trapped = session.run(trap_network=True)
     found = []
-    logs = [("describe", session.describe_result)] + [(f"run seed {o.seed} #{o.attempt + 1}", o.result) for o in session.runs()]
+    if trapped.result.exit_code == TRAPPED_EXIT:
+        found.append(Problem(f"{trapped.label}", "NETWORK_ATTEMPT",
+                             "the run connected or sent to an IPv4/IPv6 address (a download, a DNS lookup) and was stopped by the network trap",
+                             found=f"exit {TRAPPED_EXIT} (SIGSYS)"))
+    logs = _logs(session)
     for label, result in logs:
         lines = network_lines(result.stdout + "\n" + result.stderr)
         if lines:
             found.append(Problem(f"{label} (logs)", "NETWORK_ATTEMPT", f"{len(lines)} log line(s) show a network attempt; first: {lines[0][:200]!r}"))
     if found:
         return failed("the model tried to use the network (models run with no network)",
-                      "ship weights and data inside the image; load them from local files only (e.g. HF_HUB_OFFLINE=1)", found)
-    return passed(f"no sign of a network attempt in {len(logs)} log(s)")
+                      "ship weights and data inside the image; load them from local files only (e.g. HF_HUB_OFFLINE=1); "
+                      "connect to no address, not even to localhost", found)
+    return passed(f"no connection attempt under the network trap, no sign of one in {len(logs)} log(s)")
 
 
 def check_within_limits(session: ModelSession) -> CheckResult:
     """No container was killed for time or memory (the limits are check-model's, by default the site's)."""
     limits = session.limits
-    logs = [("describe", session.describe_result)] + [(f"run seed {o.seed} #{o.attempt + 1}", o.result) for o in session.runs()]
+    logs = _logs(session)
     found = []
     for label, result in logs:
         if result.timed_out:

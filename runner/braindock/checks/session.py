@@ -1,4 +1,4 @@
-"""One model image under check: `describe` once, `run` once per (seed, attempt), on the bundled stimuli; all cached.
+"""One model image under check: `describe` once, `run` once per (seed, attempt, task), on the bundled stimuli; all cached.
 
 The containers run exactly as the scoring pipeline runs them (no network, non-root, read-only root and input,
 limits), but their failures are kept as data, not raised: each check decides what a failure means for it.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -31,6 +31,14 @@ class RunOutcome:
     request: dict
     result: RunResult
     output_dir: Path
+    task: str | None = None
+    trapped: bool = False
+
+    @property
+    def label(self) -> str:
+        """How reports name this run, e.g. 'run seed 0 #2', 'run task label #1', 'run seed 0 #1 (network trap)'."""
+        trap = " (network trap)" if self.trapped else ""
+        return f"run {'task ' + self.task if self.task else f'seed {self.seed}'} #{self.attempt + 1}{trap}"
 
     @property
     def ok(self) -> bool:
@@ -43,6 +51,16 @@ def stimulus_set(modality: str) -> tuple[dict, Path]:
     return schemas.load_json(folder / "stimulus_set.json", "stimulus-set"), folder
 
 
+def task_request(task: str, stimuli: list[dict], fitting: list[dict]) -> dict:
+    """A small request for `task` on the bundled stimuli: two labels (the first half of the stimuli is 'a', the rest
+    'b'), the same stimuli labelled for fitting, or overlapping triplets of them."""
+    ids = [s["stimulus_id"] for s in stimuli]
+    label = {i: "a" if k < len(ids) // 2 else "b" for k, i in enumerate(ids)}
+    if task == "odd_one_out":
+        return {"name": task, "triplets": [[ids[k], ids[(k + 1) % len(ids)], ids[(k + 3) % len(ids)]] for k in range(len(ids))]}
+    return {"name": task, "labels": ["a", "b"], "fitting_stimuli": [{**s, "label": label[s["stimulus_id"]]} for s in fitting]}
+
+
 class ModelSession:
     """Constructor stores arguments; containers start only when a check asks for a result."""
 
@@ -51,7 +69,7 @@ class ModelSession:
         self.image = image
         self.limits = limits
         self.work_dir = Path(work_dir)
-        self._runs: dict[tuple[int, int], RunOutcome] = {}
+        self._runs: dict[tuple[int, int, str | None, bool], RunOutcome] = {}
         self._activations: dict[tuple[int, int], dict[str, xr.DataArray | ResponseError]] = {}
 
     @property
@@ -82,23 +100,29 @@ class ModelSession:
         return document
 
     # run ----------------------------------------------------------------------------------------------------
-    def run(self, seed: int = 0, attempt: int = 0) -> RunOutcome:
-        """`run` on the bundled stimuli of the model's modality, recording every committed region in every bin."""
-        key = (seed, attempt)
+    def run(self, seed: int = 0, attempt: int = 0, task: str | None = None, trap_network: bool = False) -> RunOutcome:
+        """`run` on the bundled stimuli of the model's modality: recording every committed region in every bin,
+        or (with `task`) answering that behavioural task on them; `trap_network` kills it at its first internet socket."""
+        key = (seed, attempt, task, trap_network)
         if key not in self._runs:
             description = self.description()
-            folder = self.work_dir / f"seed{seed}-attempt{attempt}"
+            folder = self.work_dir / f"{task or 'record'}-seed{seed}-attempt{attempt}{'-trapped' if trap_network else ''}"
             shutil.rmtree(folder, ignore_errors=True)
             input_dir, output_dir = folder / "input", folder / "output"
             input_dir.mkdir(parents=True)
             modality = description["modality"]
             stimuli_set, root = stimulus_set(modality)
-            stimuli = lay_out_stimuli(stimuli_set, root, input_dir, modality,
-                                      STIMULUS_DEGREES if modality == "image" else None, description.get("visual_degrees"))
-            request = write_request(input_dir, modality, stimuli, sorted(description["regions"]), description["time_bins"],
-                                    1, seed, description.get("visual_degrees"))
-            spec = containers.model_run_spec(self.image, self.limits, input_dir, output_dir)
-            self._runs[key] = RunOutcome(seed, attempt, request, self.engine.run(spec), output_dir)
+            place = (modality, STIMULUS_DEGREES if modality == "image" else None, description.get("visual_degrees"))
+            stimuli = lay_out_stimuli(stimuli_set, root, input_dir, *place)
+            if task is None:
+                request = write_request(input_dir, modality, stimuli, sorted(description["regions"]), description["time_bins"],
+                                        1, seed, description.get("visual_degrees"))
+            else:
+                fitting = lay_out_stimuli(stimuli_set, root, input_dir, *place, folder="fitting_stimuli")
+                request = write_request(input_dir, modality, stimuli, [], description["time_bins"][:1], 1, seed,
+                                        description.get("visual_degrees"), task=task_request(task, stimuli, fitting))
+            spec = replace(containers.model_run_spec(self.image, self.limits, input_dir, output_dir), trap_network=trap_network)
+            self._runs[key] = RunOutcome(seed, attempt, request, self.engine.run(spec), output_dir, task, trap_network)
         return self._runs[key]
 
     def runs(self) -> list[RunOutcome]:

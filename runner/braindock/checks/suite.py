@@ -16,6 +16,7 @@ from .response_checks import (check_answers_every_stimulus, check_declared_neuro
 from .result import CheckReport, CheckResult, SkipCheck, Status
 from .sandbox_checks import check_files_stay_in_output, check_no_network_attempts, check_within_limits
 from .session import ModelSession
+from .task_checks import check_behavioral_tasks
 
 Check = Callable[[ModelSession], CheckResult]
 
@@ -30,7 +31,8 @@ def _registry(*checks: Check) -> dict[str, Check]:
     return registry
 
 
-# In order: later checks reuse the runs of earlier ones (describe once; run seed 0 twice, seed 1 once).
+# In order: later checks reuse the runs of earlier ones (describe once; run seed 0 twice, seed 1 once, each listed
+# task twice, seed 0 once more under the network trap).
 CHECKS: dict[str, Check] = _registry(
     check_describe_exits_zero,
     check_describe_prints_only_json,
@@ -45,6 +47,7 @@ CHECKS: dict[str, Check] = _registry(
     check_files_stay_in_output,
     check_deterministic_for_fixed_seed,
     check_other_seed_accepted,
+    check_behavioral_tasks,
     check_no_network_attempts,
     check_within_limits,
 )

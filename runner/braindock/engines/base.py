@@ -25,6 +25,11 @@ class ContainerRun:
     limits: Limits = field(default_factory=Limits)
     env: tuple[tuple[str, str], ...] = ()
     label: str = ""  # who this run is for, in error messages (model or benchmark identifier)
+    trap_network: bool = False  # kill the process when it connects or sends to an IP address (network_trap.json; check-model)
+
+
+NETWORK_TRAP = Path(__file__).with_name("network_trap.json")
+TRAPPED_EXIT = 128 + 31  # killed by SIGSYS: the network trap fired
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError, Problem, UsageError
-from .base import ContainerRun, Engine, ImageInfo, RunResult
+from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
 
 _UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
@@ -34,7 +34,7 @@ def run_kwargs(spec: ContainerRun) -> dict[str, Any]:
         "read_only": True,
         "tmpfs": {"/tmp": "rw,size=1g,mode=1777"},
         "cap_drop": ["ALL"],
-        "security_opt": ["no-new-privileges"],
+        "security_opt": ["no-new-privileges"] + ([f"seccomp={NETWORK_TRAP.read_text()}"] if spec.trap_network else []),
         "environment": {"HOME": "/tmp", **dict(spec.env)},
         "volumes": {
             str(Path(m.source).resolve()): {"bind": m.target, "mode": "ro" if m.read_only else "rw"}

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from ..errors import EngineError, Problem, UsageError
-from .base import ContainerRun, Engine, ImageInfo, RunResult
+from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
 
 PODMAN = "podman"
 
@@ -23,6 +23,8 @@ def run_args(spec: ContainerRun, name: str) -> list[str]:
         "--memory", str(limits.memory), "--memory-swap", str(limits.memory), "--cpus", str(limits.cpus),
         "--pids-limit", str(limits.pids), "--env", "HOME=/tmp",
     ]
+    if spec.trap_network:
+        args += ["--security-opt", f"seccomp={NETWORK_TRAP}"]
     for key, value in spec.env:
         args += ["--env", f"{key}={value}"]
     for mount in spec.mounts:

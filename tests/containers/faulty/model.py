@@ -1,7 +1,8 @@
 """Faulty test model: behaves like a small valid model except for the fault named in $FAULT.
 
 Faults: none, drop_stimulus, wrong_shape, nan, crash, wrong_dtype, bad_describe, escape_output, network, probe,
-and for check-model: invalid_description, wrong_order, nondeterministic, network_quiet, symlink_output, extra_file, slow.
+and for check-model: invalid_description, wrong_order, nondeterministic, network_quiet, silent_network (tries, says
+nothing), symlink_output, extra_file, slow, wrong_label and missing_triplet (behavioural tasks answered wrongly).
 """
 import json
 import os
@@ -16,7 +17,8 @@ DESCRIPTION = {
     "spec_version": "1.0", "identifier": f"faulty-{FAULT.replace('_', '-')}", "version": "0.0.1",
     "authors": [{"name": "braindock tests"}], "license": "MIT", "modality": "image",
     "regions": {r: {"layer": "hash"} for r in ("V1", "V2", "V4", "IT")},
-    "time_bins": [[70, 170]], "visual_degrees": 8, "tasks": ["passive"],
+    "time_bins": [[70, 170]], "visual_degrees": 8,
+    "tasks": ["passive"] + {"wrong_label": ["label"], "missing_triplet": ["odd_one_out"]}.get(FAULT, []),
 }
 
 
@@ -62,9 +64,16 @@ def run(request_path):
             socket.create_connection(("huggingface.co", 443), timeout=3)
         except OSError as exc:
             print(f"warning: could not download weights from huggingface.co ({exc}); using built-in weights", file=sys.stderr)
+    if FAULT == "silent_network":
+        try:
+            socket.create_connection(("10.0.0.1", 9), timeout=1)
+        except OSError:
+            pass
     if FAULT == "slow":
         time.sleep(60)
     request = json.load(open(request_path))
+    if request.get("task"):
+        return answer_task(request)
     stimuli = request["stimuli"]
     if FAULT == "drop_stimulus":
         stimuli = stimuli[:3] + stimuli[4:]
@@ -93,6 +102,23 @@ def run(request_path):
         for region in request["record"]["regions"]
     }
     json.dump({"spec_version": "1.0", "request_id": request["request_id"], "activations": activations}, open(os.path.join(out, "response.json"), "w"))
+
+
+def answer_task(request):
+    """label: the first label for every stimulus (wrong_label: one unknown label); odd_one_out: the first member
+    of each triplet (missing_triplet: the last triplet unanswered)."""
+    task = request["task"]
+    behavior = {}
+    if task["name"] == "label":
+        behavior["choices"] = {s["stimulus_id"]: task["labels"][0] for s in request["stimuli"]}
+        if FAULT == "wrong_label":
+            behavior["choices"][request["stimuli"][2]["stimulus_id"]] = "zebra"
+    elif task["name"] == "odd_one_out":
+        behavior["odd_one_out"] = [triplet[0] for triplet in task["triplets"]]
+        if FAULT == "missing_triplet":
+            behavior["odd_one_out"].pop()
+    response = {"spec_version": "1.0", "request_id": request["request_id"], "behavior": behavior}
+    json.dump(response, open("/output/response.json", "w"))
 
 
 if __name__ == "__main__":
