@@ -26,9 +26,10 @@ def test_each_schema_is_valid_and_versioned(name):
 def test_spec_readme_examples_validate():
     text = (schemas.spec_dir() / "README.md").read_text()
     blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.S) if "..." not in b]
-    description, response = blocks[0], blocks[-1]
+    description, responses = blocks[0], [b for b in blocks if "request_id" in b and "stimuli" not in b]
     assert schemas.problems(description, "model-description") == []
-    assert schemas.problems(response, "run-response") == []
+    assert len(responses) == 3  # recording, label, odd_one_out
+    assert all(schemas.problems(response, "run-response") == [] for response in responses)
 
 
 def test_all_problems_reported_with_paths():

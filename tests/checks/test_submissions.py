@@ -16,7 +16,7 @@ from fake_model import FakeEngine, FakeModel
 EXAMPLES = Path(__file__).parents[2] / "submissions"
 
 
-@pytest.mark.parametrize("name", ["gabor-c", "hmax-r", "alexnet", "minilm"])
+@pytest.mark.parametrize("name", ["pixels", "gabor-c", "hmax-r", "alexnet", "minilm"])
 def test_examples_are_valid(name):
     submission = load_submission(EXAMPLES / name)
     assert submission.image.startswith("braindock/model-")
