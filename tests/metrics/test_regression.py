@@ -2,9 +2,12 @@ import numpy as np
 import pytest
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
+from sklearn.model_selection import GroupKFold, ShuffleSplit
 
 from braindock.errors import MetricError
-from braindock.metrics.regression import Features, fit_predict
+from braindock.metrics.regression import Deletion, Features, held_out_predictions
+
+ALPHAS = np.logspace(-3, 3, 7)
 
 
 def _data(n, p, q, seed=0):
@@ -14,18 +17,67 @@ def _data(n, p, q, seed=0):
     return x, y, np.arange(int(0.8 * n)), np.arange(int(0.8 * n), n)
 
 
-@pytest.mark.parametrize("p", [30, 300])  # fewer and more features than stimuli
+def _splits(n):
+    """Shuffled, grouped, and one whose training set leaves out more than its test set."""
+    shuffled = [(np.sort(a), np.sort(b)) for a, b in ShuffleSplit(2, train_size=0.9, random_state=1).split(np.zeros(n))]
+    grouped = list(GroupKFold(3).split(np.zeros(n), groups=np.arange(n) // 10))
+    return shuffled + grouped[:2] + [(np.arange(n // 2), np.arange(n - 10, n))]
+
+
+@pytest.mark.parametrize("p", [30, 300])  # fewer and more features than stimuli (refit / full-data inverse)
 @pytest.mark.parametrize("kind, reference, tol", [
     ("ridge", Ridge(alpha=1.0), 1e-9),
-    ("ridgecv", RidgeCV(alphas=np.logspace(-3, 3, 7)), 1e-9),
+    ("ridgecv", RidgeCV(alphas=ALPHAS), 1e-9),
     ("ols", LinearRegression(), 1e-8),
     ("pls", PLSRegression(n_components=5, scale=False, tol=1e-14, max_iter=100000), 1e-5),
 ])
 def test_predictions_match_sklearn(kind, reference, tol, p):
-    x, y, train, test = _data(150, p, 8)
-    ours, _ = fit_predict(kind, Features(x).split(train, test), y[train], n_components=5)
-    expected = reference.fit(x[train], y[train]).predict(x[test])
-    assert np.abs(ours - expected).max() < tol * max(1.0, np.abs(expected).max())
+    x, y, _, _ = _data(150, p, 8)
+    splits = _splits(150)
+    ours = held_out_predictions(kind, Features(x), y, splits, n_components=5)
+    for (train, test), (prediction, details) in zip(splits, ours):
+        fitted = reference.fit(x[train], y[train])
+        expected = fitted.predict(x[test])
+        assert np.abs(prediction - expected).max() < tol * max(1.0, np.abs(expected).max())
+        if kind == "ridgecv":
+            assert details["alpha"] == fitted.alpha_
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1e-3, 1.0, 1e3])
+def test_full_data_inverse_is_used_and_matches_refitting(alpha):
+    x, y, train, test = _data(120, 200, 6, seed=3)
+    features = Features(x)
+    deletion = Deletion.fit(features, y, alpha)
+    assert deletion is not None
+    for train, test in _splits(120):
+        split = features.split(train, test)
+        if alpha == 0:
+            values, vectors, test_vectors = split.eig(pseudo_inverse=True)
+            refit = test_vectors @ ((vectors.T @ (y[train] - y[train].mean(0))) / values[:, None])
+        else:
+            refit = split.ridge(y[train] - y[train].mean(0), alpha)
+        np.testing.assert_allclose(deletion.predict(train, test), refit + y[train].mean(0), rtol=0, atol=1e-9)
+
+
+def test_singular_kernel_falls_back_to_the_pseudo_inverse():
+    x, y, _, _ = _data(100, 150, 4)
+    x[50:] = x[:50]  # repeated stimuli: rank-deficient kernel, OLS needs the pseudo-inverse
+    features = Features(x)
+    assert Deletion.fit(features, y, 0.0) is None
+    splits = _splits(100)
+    for (train, test), (prediction, _) in zip(splits, held_out_predictions("ols", features, y, splits)):
+        expected = LinearRegression().fit(x[train], y[train]).predict(x[test])
+        assert np.abs(prediction - expected).max() < 1e-6 * np.abs(expected).max()
+
+
+@pytest.mark.parametrize("kind", ["ridge", "ridgecv", "ols", "pls"])
+def test_bit_identical_twice(kind):
+    x, y, _, _ = _data(90, 120, 5)
+    splits = _splits(90)
+    first = held_out_predictions(kind, Features(x), y, splits, n_components=5)
+    again = held_out_predictions(kind, Features(x), y, splits, n_components=5)
+    for (a, _), (b, _) in zip(first, again):
+        assert np.array_equal(a, b)
 
 
 def test_dual_and_primal_paths_agree():
@@ -34,22 +86,14 @@ def test_dual_and_primal_paths_agree():
     narrow.dual, narrow.values = False, x - x.mean(axis=0)
     assert wide.dual
     for kind in ["pls", "ridge", "ridgecv", "ols"]:
-        a, _ = fit_predict(kind, wide.split(train, test), y[train], n_components=5)
-        b, _ = fit_predict(kind, narrow.split(train, test), y[train], n_components=5)
+        (a, _), = held_out_predictions(kind, wide, y, [(train, test)], n_components=5)
+        (b, _), = held_out_predictions(kind, narrow, y, [(train, test)], n_components=5)
         np.testing.assert_allclose(a, b, atol=1e-6)
-
-
-def test_ridgecv_picks_sklearns_alpha():
-    x, y, train, test = _data(120, 200, 6, seed=3)
-    split = Features(x).split(train, test)
-    _, details = fit_predict("ridgecv", split, y[train], alphas=np.logspace(-3, 3, 7))
-    assert details["alpha"] == RidgeCV(alphas=np.logspace(-3, 3, 7)).fit(x[train], y[train]).alpha_
 
 
 def test_pls_default_sklearn_tolerance_is_close():
     x, y, train, test = _data(200, 100, 10, seed=1)
-    split = Features(x).split(train, test)
-    ours, _ = fit_predict("pls", split, y[train], n_components=25)
+    (ours, _), = held_out_predictions("pls", Features(x), y, [(train, test)], n_components=25)
     expected = PLSRegression(n_components=25, scale=False).fit(x[train], y[train]).predict(x[test])
     assert np.abs(ours - expected).max() < 0.02 * np.abs(expected).std()
 
@@ -62,6 +106,5 @@ def test_pls_default_sklearn_tolerance_is_close():
 ])
 def test_bad_parameters_raise_metric_error(kind, kwargs, text):
     x, y, train, test = _data(60, 10, 3)
-    split = Features(x).split(train, test)
     with pytest.raises(MetricError, match=text):
-        fit_predict(kind, split, y[train], **kwargs)
+        held_out_predictions(kind, Features(x), y, [(train, test)], **kwargs)

@@ -4,7 +4,7 @@ import scipy.stats
 
 from braindock.errors import MetricError
 from braindock.metrics import get_metric
-from braindock.metrics.rsa import SubsetRanks
+from braindock.metrics.rsa import SubsetRanks, subset_spearman
 from braindock.testing import linear_pair
 
 
@@ -25,11 +25,17 @@ def test_matches_scipy_on_all_and_on_subsets():
     np.testing.assert_allclose(cv.per_split, expected, atol=1e-12)
 
 
-def test_subset_ranks_handle_ties():
-    matrix = np.array([[0, 1, 1, 2], [1, 0, 2, 2], [1, 2, 0, 1], [2, 2, 1, 0]], dtype=float)
-    mask = np.array([True, True, True, True])
-    np.testing.assert_array_equal(SubsetRanks(matrix).ranks(mask),
-                                  scipy.stats.rankdata(matrix[np.triu_indices(4, 1)]))
+@pytest.mark.parametrize("levels", [3, 1000])  # many ties, almost none
+def test_subset_spearman_matches_scipy_with_ties(levels):
+    rng = np.random.default_rng(levels)
+    a, b = (np.round(rng.random((30, 30)) * levels) for _ in range(2))
+    a, b = a + a.T, b + b.T
+    masks = [np.ones(30, dtype=bool)] + [rng.random(30) < 0.7 for _ in range(3)]
+    ours = subset_spearman(SubsetRanks(a), SubsetRanks(b), masks)
+    for mask, r in zip(masks, ours):
+        iu = np.triu_indices(mask.sum(), 1)
+        assert r == pytest.approx(scipy.stats.spearmanr(a[np.ix_(mask, mask)][iu], b[np.ix_(mask, mask)][iu])[0],
+                                  abs=1e-13)
 
 
 def test_constant_stimulus_named():

@@ -11,6 +11,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import MetricError, Problem
+from .gram import Rows
 
 NEURAL_DIMS = ("presentation", "neuroid")
 _SHOW = 5  # how many offending ids a message lists
@@ -62,14 +63,20 @@ def neuroid_ids(assembly: xr.DataArray) -> np.ndarray:
     return np.arange(assembly.sizes["neuroid"])
 
 
-def require_finite(values: np.ndarray, role: str, rows, columns, row_name: str, column_name: str) -> None:
-    """MetricError naming the rows and columns holding NaN or inf."""
-    bad = ~np.isfinite(values)
-    if bad.any():
-        bad_rows, bad_cols = np.nonzero(bad.reshape(values.shape[0], -1))
-        rows_hit = np.asarray(rows)[np.unique(bad_rows)]
-        cols_hit = np.asarray(columns)[np.unique(bad_cols)] if columns is not None else []
-        raise fail(f"{role} contains {int(bad.sum())} NaN/inf value(s) at {row_name} {preview(rows_hit)}"
+def require_finite(values, role: str, rows, columns, row_name: str, column_name: str) -> None:
+    """MetricError naming the rows and columns holding NaN or inf; `values` is an array or (block-wise) `Rows`."""
+    blocks = values.blocks() if isinstance(values, Rows) else [(0, values)]
+    count, bad_rows, bad_cols = 0, np.zeros(values.shape[0], dtype=bool), []
+    for start, block in blocks:
+        bad = ~np.isfinite(block).reshape(block.shape[0], -1)
+        if bad.any():
+            count += int(bad.sum())
+            bad_rows |= bad.any(axis=1)
+            bad_cols.append(start + np.flatnonzero(bad.any(axis=0)))
+    if count:
+        rows_hit = np.asarray(rows)[bad_rows]
+        cols_hit = np.asarray(columns)[np.concatenate(bad_cols)] if columns is not None else []
+        raise fail(f"{role} contains {count} NaN/inf value(s) at {row_name} {preview(rows_hit)}"
                    + (f", {column_name} {preview(cols_hit)}" if columns is not None else ""),
                    f"{role}.{row_name}={rows_hit[0]}", "NOT_FINITE",
                    fix=f"remove or impute the non-finite values in {role}")
@@ -94,9 +101,10 @@ def require_varying(values: np.ndarray, ids: np.ndarray, role: str, what: str = 
 
 @dataclass(frozen=True)
 class Aligned:
-    """Source and target rows matched by stimulus_id (sorted), as plain arrays plus target metadata."""
+    """Source and target rows matched by stimulus_id (sorted), plus target metadata. The source stays where it
+    was (maybe a memory map) as `Rows`, read block by block; the target is a plain float64 array."""
 
-    source: np.ndarray  # (stimulus, feature)
+    source: Rows  # (stimulus, feature)
     target: np.ndarray  # (stimulus, neuroid)
     stimulus_ids: np.ndarray
     neuroid_ids: np.ndarray
@@ -129,14 +137,14 @@ def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: 
     ids = target_ids[order]
     position = {stimulus: i for i, stimulus in enumerate(source_ids.tolist())}
     source_rows = np.fromiter((position[s] for s in ids.tolist()), dtype=np.intp, count=ids.size)
-    x = np.asarray(source.values, dtype=np.float64)[source_rows]
+    x = Rows(np.asarray(source.values), source_rows)
     y = np.asarray(target.values, dtype=np.float64)
     require_finite(x, "source", ids, neuroid_ids(source), "stimulus_id", "neuroid_id")
     target_neuroids = neuroid_ids(target)
     require_finite(y, "target", ids, target_neuroids, "stimulus_id", "neuroid_id")
     if check_constant_target:
         require_varying(y, target_neuroids, "target")
-    if np.ptp(x, axis=0).max(initial=0.0) == 0:
+    if all(np.ptp(block, axis=0).max(initial=0.0) == 0 for _, block in x.blocks()):
         raise fail("source is constant across all stimuli (every feature has zero variance)",
                    "source", "CONSTANT_SOURCE", fix="check the model's responses; they do not depend on the stimulus")
     return Aligned(x, y, ids, target_neuroids, target)

@@ -8,6 +8,7 @@ import xarray as xr
 
 from .alignment import align, fail
 from .base import Metric, Score
+from .gram import gram
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
@@ -67,7 +68,7 @@ class CKA(Metric):
                        "parameters.estimator", "BAD_PARAMETER")
         data = align(source, target, check_constant_target=False)
         unbiased = p["estimator"] == "unbiased"
-        gram_x, gram_y = _gram(data.source), _gram(data.target)
+        gram_x, gram_y = gram(data.source), gram(data.target)  # column-centred: CKA is shift-invariant
         subsets = stimulus_subsets(data, p)
         if subsets is None:
             value = linear_cka(gram_x, gram_y, unbiased)
@@ -78,7 +79,3 @@ class CKA(Metric):
         return Score(value=float(per_split.mean()), error=standard_error(per_split), metric=self.name,
                      version=self.version, parameters=dict(p), per_split=per_split)
 
-
-def _gram(values: np.ndarray) -> np.ndarray:
-    centred = values - values.mean(axis=0, keepdims=True)  # CKA is shift-invariant; this keeps precision
-    return centred @ centred.T

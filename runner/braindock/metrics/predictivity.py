@@ -9,7 +9,7 @@ import xarray as xr
 
 from .alignment import align, fail, preview
 from .base import Metric, Score
-from .regression import REGRESSIONS, Features, fit_predict
+from .regression import REGRESSIONS, Features, held_out_predictions
 from .splits import make_splits
 from .stats import pearson_columns, standard_error
 
@@ -51,11 +51,10 @@ class NeuralPredictivity(Metric):
         data = align(source, target)
         splits = make_splits(p["split"], data.target_assembly, splits=p["splits"], train_size=p["train_size"],
                              seed=p["seed"], stratify_by=p["stratify_by"], group_by=p["group_by"])
-        features = Features(data.source)
+        predictions = held_out_predictions(p["regression"], Features(data.source), data.target, splits,
+                                           n_components=p["n_components"], alphas=p["alphas"])
         correlations = np.empty((len(splits), data.target.shape[1]))
-        for i, (train, test) in enumerate(splits):
-            prediction, _ = fit_predict(p["regression"], features.split(train, test), data.target[train],
-                                        n_components=p["n_components"], alphas=p["alphas"])
+        for i, ((_, test), (prediction, _)) in enumerate(zip(splits, predictions)):
             correlations[i] = pearson_columns(prediction, data.target[test])
             _require_defined(correlations[i], data, test, i)
         per_neuroid = xr.DataArray(correlations, dims=("split", "neuroid"),

@@ -2,27 +2,40 @@
 
 Every regression here is a linear map fitted on centred training features with an intercept, so its
 test predictions depend on the features only through the linear kernel K = X X^T. With more features
-than stimuli we compute K once for all stimuli (`Features`), and each split only slices and re-centres
-it: the expensive feature-sized work is shared by every split. With fewer features we work with the
-features directly. Each fit covers every neuroid in one matrix operation.
+than stimuli we compute K once for all stimuli (`Features`, block by block from a possibly memory-mapped
+source), and no split touches the features again. With fewer features we work with the features directly.
+Each fit covers every neuroid in one matrix operation.
+
+Ridge, ridge-CV and OLS do not even refit per split (`Deletion`): with an unpenalised intercept they solve
+the bordered system B z = [y; 0], B = [[K + alpha I, 1], [1^T, 0]]. With N = B^-1 for all stimuli and D the
+stimuli left out of a training set, the partitioned inverse gives exactly z_D = N_DD (y_D - yhat_D), where
+yhat_D is what the fit on the training set alone predicts: one inverse serves every split, each split
+costs one |D| x |D| solve. Its Schur complement N_RR - N_RD N_DD^-1 N_DR is the training set's own inverse,
+which gives RidgeCV's exact leave-one-out residuals per split. Used when the kernel (plus alpha) is
+numerically full rank (1-norm condition number below 1 / (1000 max(n, p) eps)); otherwise, and with fewer
+features than stimuli, each split is refitted from the kernel's (or features') eigendecomposition.
 
 Equivalences (checked against scikit-learn in tests/metrics/test_regression.py):
 - `pls`: sklearn PLSRegression(n_components, scale=False) (NIPALS, "regression" deflation). The
   x-weights are the dominant left singular vectors of X_k^T Y_k; NIPALS finds them by power iteration,
   we take the exact eigenvector, so predictions agree to the power method's tolerance.
 - `ridge`: sklearn Ridge(alpha, fit_intercept=True).
-- `ridgecv`: sklearn RidgeCV(alphas, fit_intercept=True): efficient leave-one-out (generalised CV)
-  error for every alpha from one eigendecomposition of the training kernel, one alpha per split chosen
-  by mean squared LOO error over all stimuli and neuroids (RidgeCV's alpha_per_target=False), then ridge.
+- `ridgecv`: sklearn RidgeCV(alphas, fit_intercept=True): exact leave-one-out (generalised CV) error of
+  every alpha on the training set, one alpha per split chosen by mean squared LOO error over all stimuli
+  and neuroids (RidgeCV's alpha_per_target=False), then ridge with that alpha.
 - `ols`: sklearn LinearRegression(): the minimum-norm least-squares solution (pseudo-inverse);
   singular values below max(n, p) * eps * largest (kernel: eigenvalues below that fraction) are zero.
+  With more features than stimuli and a full-rank kernel it interpolates the training set, and is the
+  bordered system with alpha = 0 (same constraints X w + b = y, same objective min |w|).
 """
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import blas, lapack
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from .alignment import fail
+from .gram import gram, symmetric_from_upper
 
 REGRESSIONS = ("pls", "ridge", "ridgecv", "ols")
 DEFAULT_RIDGE_ALPHA = 1.0  # Brain-Score's ridge_regression default
@@ -32,17 +45,21 @@ DEFAULT_RIDGECV_ALPHAS = tuple(np.logspace(-3, 3, 7))
 class Features:
     """Model features for all stimuli, prepared once; `split` gives a per-split view centred on its training set.
 
-    With more features than stimuli we work with the linear kernel K = X X^T (computed once for every
-    split); otherwise with the (globally centred) features themselves. Both give identical fits.
+    With more features than stimuli we keep the linear kernel K = X X^T of the column-centred features
+    (computed once for every split); otherwise the centred features themselves. Both give identical fits.
+    `features` is an array or `gram.Rows` (possibly memory-mapped).
     """
 
-    def __init__(self, features: np.ndarray):
-        self.n_features = features.shape[1]
-        centred = features - features.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
-        self.dual = self.n_features >= features.shape[0]
-        self.values = centred @ centred.T if self.dual else centred
+    def __init__(self, features):
+        n, self.n_features = features.shape
+        self.dual = self.n_features >= n
+        if self.dual:
+            self.values = gram(features)
+        else:
+            dense = features.dense() if hasattr(features, "dense") else np.asarray(features, dtype=np.float64)
+            self.values = dense - dense.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
 
-    def split(self, train: np.ndarray, test: np.ndarray) -> "DualSplit | PrimalSplit":
+    def split(self, train: np.ndarray, test: np.ndarray) -> DualSplit | PrimalSplit:
         if self.dual:
             k_tt = self.values[np.ix_(train, train)]
             k_st = self.values[np.ix_(test, train)]
@@ -53,6 +70,97 @@ class Features:
             return DualSplit((k_tt + k_tt.T) / 2, k_st, self.n_features)
         mean = self.values[train].mean(axis=0, keepdims=True)
         return PrimalSplit(self.values[train] - mean, self.values[test] - mean)
+
+
+class Deletion:
+    """Kernel ridge (alpha > 0) or minimum-norm OLS (alpha = 0) with an unpenalised intercept, solved once on
+    every stimulus; the held-out predictions of any split follow exactly, without refitting (module docstring).
+
+    N_KK = M - m m^T / s with M = (K + alpha I + c 1 1^T)^-1, m = M 1, s = 1^T m. The c 1 1^T term changes no
+    fit (the intercept absorbs it) but makes the constant direction, K's null vector, positive definite.
+    """
+
+    def __init__(self, inverse: np.ndarray, y: np.ndarray):
+        self.inverse, self.ones = inverse, inverse.sum(axis=1)
+        self.total = self.ones.sum()
+        self.mean = y.mean(axis=0)  # predictions shift with y; centring gains precision
+        self.y = y - self.mean
+        self.z = _matmul(inverse, self.y) - np.outer(self.ones, self.ones @ self.y / self.total)
+
+    @classmethod
+    def fit(cls, features: Features, y: np.ndarray, alpha: float) -> Deletion | None:
+        """The full-data solution, or None when the kernel plus alpha is numerically singular (refit per split)."""
+        if not features.dual:
+            return None
+        kernel = features.values
+        n = kernel.shape[0]
+        system = kernel + np.trace(kernel) / n ** 2  # c = mean eigenvalue / n
+        system[np.diag_indices(n)] += alpha
+        norm = _norm_1(system)
+        inverse = _inverse_positive_definite(system)
+        limit = 1.0 / (1e3 * max(n, features.n_features) * np.finfo(float).eps)  # the pseudo-inverse's cut
+        if inverse is None or norm * _norm_1(inverse) > limit:
+            return None
+        return cls(inverse, y)
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """N_KK[rows, cols]."""
+        return self.inverse[np.ix_(rows, cols)] - np.outer(self.ones[rows], self.ones[cols] / self.total)
+
+    def predict(self, train: np.ndarray, test: np.ndarray) -> np.ndarray:
+        """Test predictions of the fit on `train` alone: y_D - N_DD^-1 z_D for the stimuli D outside it."""
+        left_out, at = _left_out(self.y.shape[0], train, test)
+        residual = _solve_positive_definite(self.block(left_out, left_out), self.z[left_out])
+        return (self.y[left_out] - residual)[at] + self.mean
+
+    def cross_validate(self, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, float]:
+        """Test predictions of the fit on `train`, and its mean squared leave-one-out error on `train`."""
+        left_out, at = _left_out(self.y.shape[0], train, test)
+        n_dd, n_rd = self.block(left_out, left_out), self.block(train, left_out)
+        solved = _solve_positive_definite(n_dd, np.hstack([n_rd.T, self.z[left_out]]))
+        weights, residual = solved[:, :train.size], solved[:, train.size:]
+        # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR: its diagonal, and its product with y_R
+        diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total
+        diagonal -= np.einsum("ij,ji->i", n_rd, weights)
+        loo = (self.z[train] - _matmul(n_rd, residual)) / diagonal[:, None]
+        return (self.y[left_out] - residual)[at] + self.mean, float(np.mean(loo ** 2))
+
+
+def _left_out(n: int, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stimuli outside `train` (the test set, plus any stimulus in neither) and where `test` sits among them."""
+    left_out = np.setdiff1d(np.arange(n), train)
+    return left_out, np.searchsorted(left_out, test)
+
+
+def _norm_1(symmetric: np.ndarray, rows: int = 256) -> float:
+    """Largest absolute row sum (the 1-norm of a symmetric matrix), a few rows at a time: no n x n temporary."""
+    return max(np.abs(symmetric[i:i + rows]).sum(axis=1).max() for i in range(0, symmetric.shape[0], rows))
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b with scipy's BLAS (see _inverse_positive_definite)."""
+    return blas.dgemm(1.0, a.T, b.T, trans_a=1, trans_b=1)  # .T: Fortran views of C arrays, no copies
+
+
+def _solve_positive_definite(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    factor, solution, info = lapack.dposv(a, b)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"held-out block is not positive definite (LAPACK dposv info={info})")
+    return solution
+
+
+def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:
+    """Inverse of a symmetric positive definite matrix (overwritten) by Cholesky, or None if it is not one.
+
+    scipy's LAPACK here and for the per-split products (`_matmul`, `_solve_positive_definite`), as for the
+    Gram: numpy and scipy load separate OpenBLAS builds whose thread pools slow each other down when
+    calls alternate between them.
+    """
+    factor, info = lapack.dpotrf(matrix.T, lower=0, overwrite_a=1)  # .T: the Fortran view of a C array
+    if info != 0:
+        return None
+    inverse, info = lapack.dpotri(factor, lower=0, overwrite_c=1)
+    return symmetric_from_upper(inverse) if info == 0 else None
 
 
 class DualSplit:
@@ -108,9 +216,42 @@ class PrimalSplit:
         return test_vectors @ ((vectors.T @ y) / (eigenvalues + alpha)[:, None])
 
 
-def fit_predict(kind: str, split: "DualSplit | PrimalSplit", y_train: np.ndarray, *, n_components: int = 25,
-                alphas=None) -> tuple[np.ndarray, dict]:
-    """Predict test targets (test, neuroid) for one split; returns (prediction, fit details)."""
+def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *, n_components: int = 25,
+                         alphas=None) -> list[tuple[np.ndarray, dict]]:
+    """Test predictions (test, neuroid) and fit details of `kind` fitted on each split's training rows of y."""
+    if kind not in REGRESSIONS:
+        raise fail(f"unknown regression {kind!r}; known regressions: {list(REGRESSIONS)}",
+                   "parameters.regression", "UNKNOWN_REGRESSION", expected=list(REGRESSIONS), found=kind)
+    if kind == "ridgecv":
+        grid = _alpha_grid(alphas)
+        return _ridgecv_deleted(features, y, splits, grid) or [
+            _refit(kind, features.split(train, test), y[train], n_components, grid) for train, test in splits]
+    deletion = None
+    if kind != "pls":
+        alpha = _single_alpha(alphas) if kind == "ridge" else 0.0
+        deletion = Deletion.fit(features, y, alpha)
+    if deletion is None:
+        return [_refit(kind, features.split(train, test), y[train], n_components, alphas) for train, test in splits]
+    return [(deletion.predict(train, test), {"alpha": alpha} if kind == "ridge" else {}) for train, test in splits]
+
+
+def _ridgecv_deleted(features, y, splits, grid) -> list | None:
+    """RidgeCV on every split from one full-data inverse per alpha (None if one is numerically singular)."""
+    errors = np.empty((len(splits), grid.size))
+    predictions = np.empty((len(splits), grid.size), dtype=object)
+    for a, alpha in enumerate(grid):  # one inverse in memory at a time
+        deletion = Deletion.fit(features, y, alpha)
+        if deletion is None:
+            return None
+        for s, (train, test) in enumerate(splits):
+            predictions[s, a], errors[s, a] = deletion.cross_validate(train, test)
+    best = np.argmin(errors, axis=1)
+    return [(predictions[s, b], {"alpha": float(grid[b]), "loo_mse": errors[s].tolist()}) for s, b in enumerate(best)]
+
+
+def _refit(kind: str, split: DualSplit | PrimalSplit, y_train: np.ndarray, n_components: int,
+           alphas) -> tuple[np.ndarray, dict]:
+    """Fit on one split's training set and predict its test set; returns (prediction, fit details)."""
     y_mean = y_train.mean(axis=0, keepdims=True)
     y_centred = y_train - y_mean
     if kind == "pls":
@@ -120,12 +261,9 @@ def fit_predict(kind: str, split: "DualSplit | PrimalSplit", y_train: np.ndarray
         prediction, details = split.ridge(y_centred, alpha), {"alpha": alpha}
     elif kind == "ridgecv":
         prediction, details = _ridgecv(split, y_centred, _alpha_grid(alphas))
-    elif kind == "ols":
+    else:
         eigenvalues, vectors, test_vectors = split.eig(pseudo_inverse=True)
         prediction, details = test_vectors @ ((vectors.T @ y_centred) / eigenvalues[:, None]), {}
-    else:
-        raise fail(f"unknown regression {kind!r}; known regressions: {list(REGRESSIONS)}",
-                   "parameters.regression", "UNKNOWN_REGRESSION", expected=list(REGRESSIONS), found=kind)
     return prediction + y_mean, details
 
 

@@ -8,44 +8,77 @@ import xarray as xr
 
 from .alignment import align, fail, preview
 from .base import Metric, Score
-from .stats import pearson, standard_error
+from .gram import as_rows, gram
+from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
 
-def rdm(values: np.ndarray, ids: np.ndarray, role: str) -> np.ndarray:
-    """1 - Pearson correlation between stimuli (rows) across features (Kriegeskorte et al. 2008)."""
-    constant = np.ptp(values, axis=1) == 0
+def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
+    """1 - Pearson correlation between stimuli (rows) across features (Kriegeskorte et al. 2008), as
+    numpy.corrcoef; `values` is an array or `gram.Rows`, read block by block."""
+    values = as_rows(values)
+    sums, low, high = 0.0, np.inf, -np.inf
+    for _, block in values.blocks():
+        sums, low, high = sums + block.sum(axis=1), np.minimum(low, block.min(axis=1)), np.maximum(high, block.max(axis=1))
+    constant = high == low
     if constant.any():
         raise fail(f"{role} response is constant across features for stimulus_id {preview(ids[constant])}; "
                    f"its RDM row is undefined", f"{role}.stimulus_id={ids[constant][0]}", "CONSTANT_STIMULUS",
                    fix=f"drop those stimuli or check the {role}")
-    return 1.0 - np.corrcoef(values)
+    matrix = gram(values, row_means=sums / values.shape[1])  # covariance, then in place (n x n can be large)
+    std = np.sqrt(np.diag(matrix))
+    matrix /= std[:, None]
+    matrix /= std[None, :]
+    np.clip(matrix, -1.0, 1.0, out=matrix)
+    return np.subtract(1.0, matrix, out=matrix)
 
 
 class SubsetRanks:
-    """Average ranks of an RDM's upper triangle restricted to any stimulus subset, from one sort.
+    """An RDM's upper triangle sorted once; the average ranks of the pairs within any stimulus subset follow.
 
-    Ranking the subset's pairs equals counting the selected pairs along the full sorted order, so each
-    subset costs O(pairs) instead of a new sort; ties get their average rank (as scipy.stats.spearmanr).
+    A pair's rank within a subset is the number of the subset's pairs up to it in the full sorted order,
+    so each subset costs a few passes over the pairs instead of a new sort; tied pairs get their average
+    rank (as scipy.stats.spearmanr), which needs no particular order among them.
     """
 
     def __init__(self, matrix: np.ndarray):
-        self.rows, self.cols = np.triu_indices(matrix.shape[0], k=1)
-        values = matrix[self.rows, self.cols]
-        self.order = np.argsort(values, kind="stable")
-        sorted_values = values[self.order]
-        self.group = np.cumsum(np.r_[True, sorted_values[1:] != sorted_values[:-1]]) - 1
+        n = matrix.shape[0]
+        rows, cols = np.triu_indices(n, k=1)
+        values = matrix[rows, cols]
+        order = np.argsort(values)
+        small = np.int16 if n <= np.iinfo(np.int16).max else np.int32  # index tables that stay in cache
+        self.rows, self.cols = rows.astype(small)[order], cols.astype(small)[order]  # pairs in sorted order
+        self.order = order.astype(np.int32 if values.size < 2 ** 31 else np.int64)
+        self.count_type = np.int32 if values.size < 2 ** 31 else np.int64
+        sorted_values = np.sort(values)
+        starts = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+        self.ties = None
+        if not starts.all():  # each pair's tie group as [first, end) positions in sorted order
+            first = np.flatnonzero(starts).astype(self.order.dtype)
+            group = np.cumsum(starts) - 1
+            self.ties = first[group], np.r_[first[1:], values.size].astype(self.order.dtype)[group]
 
-    def ranks(self, selected: np.ndarray) -> np.ndarray:
-        """Ranks of the pairs with both stimuli in `selected` (boolean per stimulus), in pair order."""
-        pair_mask = selected[self.rows] & selected[self.cols]
-        chosen = pair_mask[self.order]
-        position = np.cumsum(chosen).astype(np.float64)
-        group = self.group[chosen]
-        mean_rank = np.bincount(group, weights=position[chosen]) / np.maximum(np.bincount(group), 1)
-        ranks = np.empty(self.order.size)
-        ranks[self.order[chosen]] = mean_rank[group]
-        return ranks[pair_mask]
+    def centred_ranks(self, selected: np.ndarray) -> np.ndarray:
+        """Average ranks, minus their mean, of the pairs within `selected` (boolean per stimulus), in sorted
+        order; 0 for the other pairs."""
+        chosen = selected[self.rows] & selected[self.cols]
+        before = np.zeros(chosen.size + 1, dtype=self.count_type)  # subset pairs before each position
+        np.cumsum(chosen, dtype=self.count_type, out=before[1:])
+        ranks = before[1:] if self.ties is None else (before[self.ties[0]] + before[self.ties[1]] + 1) / 2
+        return np.where(chosen, ranks - (before[-1] + 1) / 2, 0.0)
+
+
+def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
+    """Spearman r between two RDMs of the same stimuli on each stimulus subset (boolean mask)."""
+    position_in_b = np.empty_like(b.order)
+    position_in_b[b.order] = np.arange(b.order.size, dtype=b.order.dtype)
+    b_at_a = position_in_b[a.order]  # where each pair, in a's sorted order, sits in b's
+    per_split = []
+    for mask in masks:
+        ranks_a, ranks_b = a.centred_ranks(mask), b.centred_ranks(mask)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_split.append(ranks_a @ ranks_b[b_at_a] / np.sqrt((ranks_a @ ranks_a) * (ranks_b @ ranks_b)))
+    return np.array(per_split)
 
 
 class RDMSimilarity(Metric):
@@ -70,7 +103,7 @@ class RDMSimilarity(Metric):
         subsets = stimulus_subsets(data, p)
         everything = np.ones(data.stimulus_ids.size, dtype=bool)
         masks = [everything] if subsets is None else [np.isin(np.arange(everything.size), rows) for rows in subsets]
-        per_split = np.array([pearson(source_ranks.ranks(mask), target_ranks.ranks(mask)) for mask in masks])
+        per_split = subset_spearman(source_ranks, target_ranks, masks)
         if np.isnan(per_split).any():
             raise fail("RDM comparison is undefined: an RDM's upper triangle is constant", "source/target",
                        "CONSTANT_RDM")
