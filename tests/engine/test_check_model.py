@@ -62,6 +62,7 @@ FAULTS = {
     "silent_network": ("no_network_attempts", {"NETWORK_ATTEMPT"}, "stopped by the network trap"),  # no log at all
     "wrong_label": ("behavioral_tasks", {"UNKNOWN_LABEL"}, "'zebra'"),
     "missing_triplet": ("behavioral_tasks", {"WRONG_COUNT"}, "one answer per triplet"),
+    "bad_probabilities": ("behavioral_tasks", {"PROBABILITIES_SUM"}, "sum to 0.8"),
     "nondeterministic": ("deterministic_for_fixed_seed", {"NOT_DETERMINISTIC"}, "values differ between two runs"),
 }
 
@@ -86,7 +87,7 @@ def test_a_fault_skips_what_it_prevents_and_nothing_else_fails(faulty_report):
     assert "weights file is corrupt" in faulty_report("crash").by_check()["run_exits_zero"].details
     for fault in ("network_quiet", "silent_network"):
         assert [c for c, s in statuses(faulty_report(fault)).items() if s == "failed"] == ["no_network_attempts"]
-    for fault in ("wrong_label", "missing_triplet"):
+    for fault in ("wrong_label", "missing_triplet", "bad_probabilities"):
         assert [c for c, s in statuses(faulty_report(fault)).items() if s == "failed"] == ["behavioral_tasks"]
     bad = statuses(faulty_report("bad_describe"))
     assert bad["description_meets_schema"] == "skipped" and bad["run_exits_zero"] == "skipped"

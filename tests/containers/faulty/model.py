@@ -2,7 +2,8 @@
 
 Faults: none, drop_stimulus, wrong_shape, nan, crash, wrong_dtype, bad_describe, escape_output, network, probe,
 and for check-model: invalid_description, wrong_order, nondeterministic, network_quiet, silent_network (tries, says
-nothing), symlink_output, extra_file, slow, wrong_label and missing_triplet (behavioural tasks answered wrongly).
+nothing), symlink_output, extra_file, slow, wrong_label, missing_triplet and bad_probabilities (behavioural tasks
+answered wrongly).
 """
 import json
 import os
@@ -18,7 +19,8 @@ DESCRIPTION = {
     "authors": [{"name": "braindock tests"}], "license": "MIT", "modality": "image",
     "regions": {r: {"layer": "hash"} for r in ("V1", "V2", "V4", "IT")},
     "time_bins": [[70, 170]], "visual_degrees": 8,
-    "tasks": ["passive"] + {"wrong_label": ["label"], "missing_triplet": ["odd_one_out"]}.get(FAULT, []),
+    "tasks": ["passive"] + {"wrong_label": ["label"], "missing_triplet": ["odd_one_out"],
+                           "bad_probabilities": ["probabilities"]}.get(FAULT, []),
 }
 
 
@@ -106,13 +108,16 @@ def run(request_path):
 
 def answer_task(request):
     """label: the first label for every stimulus (wrong_label: one unknown label); odd_one_out: the first member
-    of each triplet (missing_triplet: the last triplet unanswered)."""
+    of each triplet (missing_triplet: the last triplet unanswered); probabilities: uniform (bad_probabilities: 0.4 each)."""
     task = request["task"]
     behavior = {}
     if task["name"] == "label":
         behavior["choices"] = {s["stimulus_id"]: task["labels"][0] for s in request["stimuli"]}
         if FAULT == "wrong_label":
             behavior["choices"][request["stimuli"][2]["stimulus_id"]] = "zebra"
+    elif task["name"] == "probabilities":
+        p = 0.4 if FAULT == "bad_probabilities" else 1 / len(task["labels"])
+        behavior["probabilities"] = {s["stimulus_id"]: {label: p for label in task["labels"]} for s in request["stimuli"]}
     elif task["name"] == "odd_one_out":
         behavior["odd_one_out"] = [triplet[0] for triplet in task["triplets"]]
         if FAULT == "missing_triplet":
