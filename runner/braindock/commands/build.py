@@ -8,12 +8,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..catalog import CatalogImage, load_catalog
 from ..engines import get_engine
 from ..errors import EngineError, Problem, UsageError
-from ..output import add_json_flag, console, err_console, print_json
+from ..output import add_json_flag, console, print_json, progress
 
 MANYLINUX_TAGS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
@@ -34,17 +33,16 @@ def build_images(settings, tags=(), quiet=False) -> list[dict]:
                                                             f"use one of: {', '.join(i.tag for i in catalog)}")])
     chosen = [image for image in catalog if not tags or image.tag in tags]
     built = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
-                  transient=True, disable=quiet) as progress:
-        task = progress.add_task("building", total=len(chosen))
+    with progress(quiet) as bar:
+        task = bar.add_task("building", total=len(chosen))
         for image in chosen:
-            progress.update(task, description=f"building {image.tag}")
+            bar.update(task, description=f"building {image.tag}")
             before = _image_id(engine, image.tag)
             if image.pip_wheels:
                 fetch_wheels(image)
             info = engine.build(image.context, image.tag, image.dockerfile, dict(image.build_args))
             built.append({"tag": image.tag, "kind": image.kind, "image_id": info.image_id, "built": info.image_id != before})
-            progress.advance(task)
+            bar.advance(task)
     return built
 
 

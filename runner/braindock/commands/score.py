@@ -1,10 +1,9 @@
 """`braindock score MODEL_IMAGE BENCHMARK_IMAGE...`: score a model container on benchmark containers."""
 from __future__ import annotations
 
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .. import pipeline
-from ..output import add_json_flag, console, err_console, print_json
+from ..output import add_json_flag, console, print_json, progress
 
 
 def add_parser(subparsers):
@@ -18,16 +17,15 @@ def add_parser(subparsers):
 
 def run(args, settings) -> int:
     done = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
-                  transient=True, disable=args.json) as progress:
+    with progress(args.json) as bar:
         for benchmark in args.benchmarks:
-            task = progress.add_task(f"{args.model} on {benchmark}", total=None)
+            task = bar.add_task(f"{args.model} on {benchmark}", total=None)
 
             def step(text: str, task=task, benchmark=benchmark) -> None:
-                progress.update(task, description=f"{benchmark}: {text}")
+                bar.update(task, description=f"{benchmark}: {text}")
 
             record = pipeline.score(args.model, benchmark, settings, step=step, seed=args.seed)
-            progress.remove_task(task)
+            bar.remove_task(task)
             done.append(record)
             if not args.json:
                 r = record.result
