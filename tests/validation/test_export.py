@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import xarray as xr
 
 from braindock.validation import validate_benchmark_export
 
@@ -65,14 +66,36 @@ def test_single_repetitions_block_a_split_half_ceiling(tmp_path):
 
 
 def test_behavioral_exports_check_the_behaviour_assembly(tmp_path):
-    from .builders import behavioral_array, write_manifest, write_stimulus_set
+    from .builders import behavioral_array, sha256, write_manifest, write_stimulus_set
 
     ids = ["s0", "s1"]
     stimulus_set = write_stimulus_set(tmp_path / "stimuli", ids)
+    fitting = write_stimulus_set(tmp_path / "fitting", ["f0", "f1"])
+    fitting_entry = {"identifier": "test-fitting", "path": "fitting/stimulus_set.json", "sha256": sha256(fitting)}
     good = write_netcdf(behavioral_array(ids), tmp_path / "behaviour.nc")
-    write_manifest(tmp_path, stimulus_set, good, kind="behavioral", task="label")
+    write_manifest(tmp_path, stimulus_set, good, kind="behavioral", task="label", fitting_stimulus_set=fitting_entry)
     assert [p for p in validate_benchmark_export(tmp_path) if p.severity == "error"] == []
 
     write_netcdf(behavioral_array(ids).drop_vars("truth"), good)
-    write_manifest(tmp_path, stimulus_set, good, kind="behavioral", task="label")
+    write_manifest(tmp_path, stimulus_set, good, kind="behavioral", task="label", fitting_stimulus_set=fitting_entry)
     assert ("MISSING_FIELD", f"{good}#/coords/truth") in codes_at(validate_benchmark_export(tmp_path))
+
+
+def test_a_behavioural_task_must_have_its_data(tmp_path):
+    from .builders import behavioral_array, write_manifest, write_stimulus_set
+
+    ids = ["s0", "s1", "s2"]
+    stimulus_set = write_stimulus_set(tmp_path / "stimuli", ids)
+    recordings = write_netcdf(behavioral_array(ids), tmp_path / "behaviour.nc")
+    manifest = write_manifest(tmp_path, stimulus_set, recordings, kind="behavioral", task="label")
+    assert ("MISSING_FIELD", f"{manifest}#/fitting_stimulus_set") in codes_at(validate_benchmark_export(tmp_path))
+    write_manifest(tmp_path, stimulus_set, recordings, kind="behavioral", task="odd_one_out")
+    assert ("TASK_DATA_MISMATCH", f"{manifest}#/task") in codes_at(validate_benchmark_export(tmp_path))
+    triplets = xr.DataArray(np.array(["s0", "s2"], dtype=object).astype(str), dims=("presentation",), name="choices", coords={
+        "stimulus_id_1": ("presentation", ["s0", "s0"]), "stimulus_id_2": ("presentation", ["s1", "s1"]),
+        "stimulus_id_3": ("presentation", ["s2", "s2"]), "choice": ("presentation", ["s0", "s2"]),
+        "subject": ("presentation", ["a", "b"])},
+        attrs={"identifier": "t", "species": "Homo sapiens", "method": "online", "license": "CC0-1.0", "citation": "Doe 2024"})
+    write_netcdf(triplets, recordings)
+    write_manifest(tmp_path, stimulus_set, recordings, kind="behavioral", task="odd_one_out")
+    assert [p for p in validate_benchmark_export(tmp_path) if p.severity == "error"] == []
