@@ -5,7 +5,9 @@
 
 For every metric and size it prints our time, the baseline's time, their ratio, our peak memory
 (tracemalloc, measured in a second, untimed run that also checks bit-identical determinism) and the
-largest |ours - baseline| over the score and its per-split values. The baselines implement the same
+largest |ours - baseline| over the score and its per-split values. A second table scores the source
+saved as float32 .npy, in memory and memory-mapped (as responses.py loads it): peak memory of each
+against the size of one float64 copy of the activations, and whether the scores are bit-identical. The baselines implement the same
 definitions the way Brain-Score does: one scikit-learn fit per split and a scipy.stats.pearsonr loop
 over neuroids. By default the large size times the baseline on its first 2 splits only and scales
 the time by 10/2 (internal consistency and I2n baselines always run whole); the deviation is then
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 import tracemalloc
 from collections import Counter
@@ -177,6 +180,35 @@ def cases(size):
            lambda k: baseline_i2n(behaviour_source, trials, k))
 
 
+def _peak_mb(function, *args):
+    tracemalloc.start()
+    result = function(*args)
+    peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
+    tracemalloc.stop()
+    return result, peak
+
+
+def run_streaming(sizes, only):
+    print(f"\n{'size':6} {'metric (float32 .npy source)':34} {'in memory MB':>12} {'mmap MB':>8} "
+          f"{'float64 copy MB':>15} {'identical':>9}")
+    for size in sizes:
+        source, target = neural_data(*SIZES[size])
+        with tempfile.TemporaryDirectory() as folder:
+            np.save(f"{folder}/source.npy", source.values.astype(np.float32))
+            in_memory = source.copy(data=np.load(f"{folder}/source.npy"))
+            mapped = source.copy(data=np.load(f"{folder}/source.npy", mmap_mode="r"))
+            for label, name, params in [("neural_predictivity[ridge]", "neural_predictivity", {"regression": "ridge"}),
+                                        ("cka[cross_validated]", "cka", {"cross_validated": True}),
+                                        ("rdm[cross_validated]", "rdm", {"cross_validated": True})]:
+                if only and not any(token in label for token in only):
+                    continue
+                metric = get_metric(name, **params)
+                (a, peak_memory), (b, peak_mapped) = _peak_mb(metric, in_memory, target), _peak_mb(metric, mapped, target)
+                identical = a.value == b.value and np.array_equal(a.per_split, b.per_split)
+                print(f"{size:6} {label:34} {peak_memory:12.0f} {peak_mapped:8.0f} "
+                      f"{source.values.nbytes / 2 ** 20:15.0f} {identical!s:>9}", flush=True)
+
+
 def run(sizes, only, baseline_splits):
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores "
           f"(timings are wall-clock; other processes on the machine slow both sides)")
@@ -188,10 +220,7 @@ def run(sizes, only, baseline_splits):
             start = time.perf_counter()
             score = ours()
             ours_time = time.perf_counter() - start
-            tracemalloc.start()
-            again = ours()
-            peak = tracemalloc.get_traced_memory()[1] / 2 ** 20
-            tracemalloc.stop()
+            again, peak = _peak_mb(ours)
             deterministic = again.value == score.value and np.array_equal(again.per_split, score.per_split)
             k = min(baseline_splits or BASELINE_SPLITS[size], SPLITS)
             if name in ("internal_consistency", "i2n"):  # cheap enough to run whole
@@ -215,7 +244,9 @@ def main():
     parser.add_argument("--baseline-splits", type=int, default=0,
                         help=f"baseline splits to time (default {BASELINE_SPLITS})")
     args = parser.parse_args()
-    run(args.sizes.split(","), [m for m in args.metrics.split(",") if m], args.baseline_splits)
+    only = [m for m in args.metrics.split(",") if m]
+    run(args.sizes.split(","), only, args.baseline_splits)
+    run_streaming(args.sizes.split(","), only)
     print(f"load average after: {os.getloadavg()}")
 
 

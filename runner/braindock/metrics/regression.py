@@ -35,7 +35,7 @@ from scipy.linalg import blas, lapack
 from scipy.sparse.linalg import LinearOperator, eigsh
 
 from .alignment import fail
-from .gram import gram, symmetric_from_upper
+from .gram import as_rows, gram, symmetric_from_upper
 
 REGRESSIONS = ("pls", "ridge", "ridgecv", "ols")
 DEFAULT_RIDGE_ALPHA = 1.0  # Brain-Score's ridge_regression default
@@ -56,7 +56,7 @@ class Features:
         if self.dual:
             self.values = gram(features)
         else:
-            dense = features.dense() if hasattr(features, "dense") else np.asarray(features, dtype=np.float64)
+            dense = as_rows(features).dense()
             self.values = dense - dense.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
 
     def split(self, train: np.ndarray, test: np.ndarray) -> DualSplit | PrimalSplit:
@@ -116,18 +116,20 @@ class Deletion:
     def cross_validate(self, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, float]:
         """Test predictions of the fit on `train`, and its mean squared leave-one-out error on `train`."""
         left_out, at = _left_out(self.y.shape[0], train, test)
-        n_dd, n_rd = self.block(left_out, left_out), self.block(train, left_out)
-        solved = _solve_positive_definite(n_dd, np.hstack([n_rd.T, self.z[left_out]]))
-        weights, residual = solved[:, :train.size], solved[:, train.size:]
-        # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR: its diagonal, and its product with y_R
-        diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total
-        diagonal -= np.einsum("ij,ji->i", n_rd, weights)
-        loo = (self.z[train] - _matmul(n_rd, residual)) / diagonal[:, None]
+        factor = _cholesky(self.block(left_out, left_out))  # N_DD = C C^T
+        q = blas.dtrsm(1.0, factor, self.block(train, left_out).T, lower=1, overwrite_b=1)  # C^-1 N_DR
+        w = blas.dtrsm(1.0, factor, self.z[left_out], lower=1)  # C^-1 z_D
+        # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR = N_RR - q^T q: its diagonal, its product with y_R
+        diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total - (q * q).sum(axis=0)
+        loo = (self.z[train] - _matmul(q.T, w)) / diagonal[:, None]
+        residual = blas.dtrsm(1.0, factor, w, lower=1, trans_a=1, overwrite_b=1)  # N_DD^-1 z_D
         return (self.y[left_out] - residual)[at] + self.mean, float(np.mean(loo ** 2))
 
 
-def _left_out(n: int, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _left_out(n: int, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray | slice]:
     """Stimuli outside `train` (the test set, plus any stimulus in neither) and where `test` sits among them."""
+    if train.size + test.size == n:  # the usual partition
+        return test, slice(None)
     left_out = np.setdiff1d(np.arange(n), train)
     return left_out, np.searchsorted(left_out, test)
 
@@ -142,11 +144,17 @@ def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return blas.dgemm(1.0, a.T, b.T, trans_a=1, trans_b=1)  # .T: Fortran views of C arrays, no copies
 
 
-def _solve_positive_definite(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    factor, solution, info = lapack.dposv(a, b)
+def _cholesky(matrix: np.ndarray) -> np.ndarray:
+    """Lower Cholesky factor (Fortran order) of a symmetric positive definite matrix."""
+    factor, info = lapack.dpotrf(matrix.T, lower=1)  # .T: the Fortran view of a C array (symmetric)
     if info != 0:
-        raise np.linalg.LinAlgError(f"held-out block is not positive definite (LAPACK dposv info={info})")
-    return solution
+        raise np.linalg.LinAlgError(f"held-out block is not positive definite (LAPACK dpotrf info={info})")
+    return factor
+
+
+def _solve_positive_definite(matrix: np.ndarray, b: np.ndarray) -> np.ndarray:
+    factor = _cholesky(matrix)
+    return lapack.dpotrs(factor, b, lower=1)[0]
 
 
 def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:

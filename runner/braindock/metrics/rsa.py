@@ -38,34 +38,38 @@ class SubsetRanks:
 
     A pair's rank within a subset is the number of the subset's pairs up to it in the full sorted order,
     so each subset costs a few passes over the pairs instead of a new sort; tied pairs get their average
-    rank (as scipy.stats.spearmanr), which needs no particular order among them.
+    rank (as scipy.stats.spearmanr), which needs no particular order among them. Ranks are kept doubled
+    as integers (exact), and every per-pair array in 32 bits: these arrays are reused by the allocator
+    instead of being mapped afresh for every subset.
     """
 
     def __init__(self, matrix: np.ndarray):
         n = matrix.shape[0]
-        rows, cols = np.triu_indices(n, k=1)
-        values = matrix[rows, cols]
-        order = np.argsort(values)
-        small = np.int16 if n <= np.iinfo(np.int16).max else np.int32  # index tables that stay in cache
-        self.rows, self.cols = rows.astype(small)[order], cols.astype(small)[order]  # pairs in sorted order
-        self.order = order.astype(np.int32 if values.size < 2 ** 31 else np.int64)
-        self.count_type = np.int32 if values.size < 2 ** 31 else np.int64
-        sorted_values = np.sort(values)
+        values = matrix[np.triu(np.ones((n, n), dtype=bool), k=1)]  # row by row
+        index = np.int32 if values.size < 2 ** 30 else np.int64  # also holds twice the number of pairs
+        self.order = np.argsort(values).astype(index)
+        small = np.int16 if n <= np.iinfo(np.int16).max else np.int32  # per-stimulus tables that stay in cache
+        rows = np.repeat(np.arange(n, dtype=small), np.arange(n - 1, -1, -1))
+        cols = np.concatenate([np.arange(i + 1, n, dtype=small) for i in range(n)])
+        self.rows, self.cols = rows[self.order], cols[self.order]  # pairs in sorted order
+        sorted_values = values[self.order]
         starts = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
         self.ties = None
         if not starts.all():  # each pair's tie group as [first, end) positions in sorted order
-            first = np.flatnonzero(starts).astype(self.order.dtype)
-            group = np.cumsum(starts) - 1
-            self.ties = first[group], np.r_[first[1:], values.size].astype(self.order.dtype)[group]
+            first = np.flatnonzero(starts).astype(index)
+            group = np.cumsum(starts, dtype=index) - 1
+            self.ties = first[group], np.r_[first[1:], values.size].astype(index)[group]
 
     def centred_ranks(self, selected: np.ndarray) -> np.ndarray:
-        """Average ranks, minus their mean, of the pairs within `selected` (boolean per stimulus), in sorted
-        order; 0 for the other pairs."""
+        """Twice the average ranks, minus their mean, of the pairs within `selected` (boolean per stimulus), in
+        sorted order; 0 for the other pairs."""
         chosen = selected[self.rows] & selected[self.cols]
-        before = np.zeros(chosen.size + 1, dtype=self.count_type)  # subset pairs before each position
-        np.cumsum(chosen, dtype=self.count_type, out=before[1:])
-        ranks = before[1:] if self.ties is None else (before[self.ties[0]] + before[self.ties[1]] + 1) / 2
-        return np.where(chosen, ranks - (before[-1] + 1) / 2, 0.0)
+        before = np.zeros(chosen.size + 1, dtype=self.order.dtype)  # subset pairs before each position
+        np.cumsum(chosen, dtype=before.dtype, out=before[1:])
+        twice = 2 * before[1:] if self.ties is None else before[self.ties[0]] + before[self.ties[1]] + 1
+        twice -= before[-1] + 1
+        twice *= chosen
+        return twice
 
 
 def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
@@ -73,11 +77,15 @@ def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
     position_in_b = np.empty_like(b.order)
     position_in_b[b.order] = np.arange(b.order.size, dtype=b.order.dtype)
     b_at_a = position_in_b[a.order]  # where each pair, in a's sorted order, sits in b's
+
+    def dot(u, v):  # exact integer products, summed in float64
+        return np.einsum("i,i->", u, v, dtype=np.float64)
+
     per_split = []
     for mask in masks:
         ranks_a, ranks_b = a.centred_ranks(mask), b.centred_ranks(mask)
         with np.errstate(invalid="ignore", divide="ignore"):
-            per_split.append(ranks_a @ ranks_b[b_at_a] / np.sqrt((ranks_a @ ranks_a) * (ranks_b @ ranks_b)))
+            per_split.append(dot(ranks_a, ranks_b[b_at_a]) / np.sqrt(dot(ranks_a, ranks_a) * dot(ranks_b, ranks_b)))
     return np.array(per_split)
 
 
