@@ -103,25 +103,29 @@ class Deletion:
             return None
         return cls(inverse, y)
 
-    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """N_KK[rows, cols]."""
-        return self.inverse[np.ix_(rows, cols)] - np.outer(self.ones[rows], self.ones[cols] / self.total)
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """N_KK[rows, :] (whole rows: a fast gather)."""
+        block = self.inverse[rows]
+        block -= np.outer(self.ones[rows], self.ones / self.total)
+        return block
 
     def predict(self, train: np.ndarray, test: np.ndarray) -> np.ndarray:
         """Test predictions of the fit on `train` alone: y_D - N_DD^-1 z_D for the stimuli D outside it."""
         left_out, at = _left_out(self.y.shape[0], train, test)
-        residual = _solve_positive_definite(self.block(left_out, left_out), self.z[left_out])
+        factor = _cholesky(self.rows(left_out)[:, left_out])  # N_DD = C C^T
+        residual = lapack.dpotrs(factor, self.z[left_out], lower=1)[0]
         return (self.y[left_out] - residual)[at] + self.mean
 
     def cross_validate(self, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, float]:
         """Test predictions of the fit on `train`, and its mean squared leave-one-out error on `train`."""
         left_out, at = _left_out(self.y.shape[0], train, test)
-        factor = _cholesky(self.block(left_out, left_out))  # N_DD = C C^T
-        q = blas.dtrsm(1.0, factor, self.block(train, left_out).T, lower=1, overwrite_b=1)  # C^-1 N_DR
+        n_d = self.rows(left_out)
+        factor = _cholesky(n_d[:, left_out])  # N_DD = C C^T
+        q = blas.dtrsm(1.0, factor, n_d[:, train].T, side=1, lower=1, trans_a=1, overwrite_b=1)  # N_RD C^-T
         w = blas.dtrsm(1.0, factor, self.z[left_out], lower=1)  # C^-1 z_D
-        # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR = N_RR - q^T q: its diagonal, its product with y_R
-        diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total - (q * q).sum(axis=0)
-        loo = (self.z[train] - _matmul(q.T, w)) / diagonal[:, None]
+        # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR = N_RR - q q^T: its diagonal, its product with y_R
+        diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total - (q * q).sum(axis=1)
+        loo = (self.z[train] - blas.dgemm(1.0, q, w)) / diagonal[:, None]
         residual = blas.dtrsm(1.0, factor, w, lower=1, trans_a=1, overwrite_b=1)  # N_DD^-1 z_D
         return (self.y[left_out] - residual)[at] + self.mean, float(np.mean(loo ** 2))
 
@@ -152,15 +156,10 @@ def _cholesky(matrix: np.ndarray) -> np.ndarray:
     return factor
 
 
-def _solve_positive_definite(matrix: np.ndarray, b: np.ndarray) -> np.ndarray:
-    factor = _cholesky(matrix)
-    return lapack.dpotrs(factor, b, lower=1)[0]
-
-
 def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:
     """Inverse of a symmetric positive definite matrix (overwritten) by Cholesky, or None if it is not one.
 
-    scipy's LAPACK here and for the per-split products (`_matmul`, `_solve_positive_definite`), as for the
+    scipy's LAPACK here and for the per-split products (`_matmul`, `_cholesky`, `Deletion`), as for the
     Gram: numpy and scipy load separate OpenBLAS builds whose thread pools slow each other down when
     calls alternate between them.
     """

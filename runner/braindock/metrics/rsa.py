@@ -81,11 +81,16 @@ def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
     def dot(u, v):  # exact integer products, summed in float64
         return np.einsum("i,i->", u, v, dtype=np.float64)
 
+    def sum_of_squares(ranks, ties, m):  # without ties: twice 1..m minus its mean, m (m^2 - 1) / 3
+        return dot(ranks, ranks) if ties is not None else m * (m * m - 1.0) / 3
+
     per_split = []
     for mask in masks:
         ranks_a, ranks_b = a.centred_ranks(mask), b.centred_ranks(mask)
+        m = float(np.count_nonzero(mask)) * (np.count_nonzero(mask) - 1) / 2  # pairs in the subset
+        scale = np.sqrt(sum_of_squares(ranks_a, a.ties, m) * sum_of_squares(ranks_b, b.ties, m))
         with np.errstate(invalid="ignore", divide="ignore"):
-            per_split.append(dot(ranks_a, ranks_b[b_at_a]) / np.sqrt(dot(ranks_a, ranks_a) * dot(ranks_b, ranks_b)))
+            per_split.append(dot(ranks_a, ranks_b[b_at_a]) / scale)
     return np.array(per_split)
 
 
