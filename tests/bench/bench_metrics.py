@@ -203,7 +203,8 @@ def run_streaming(sizes, only):
                 if only and not any(token in label for token in only):
                     continue
                 metric = get_metric(name, **params)
-                (a, peak_memory), (b, peak_mapped) = _peak_mb(metric, in_memory, target), _peak_mb(metric, mapped, target)
+                a, peak_memory = _peak_mb(metric, in_memory, target)
+                b, peak_mapped = _peak_mb(metric, mapped, target)
                 identical = a.value == b.value and np.array_equal(a.per_split, b.per_split)
                 print(f"{size:6} {label:34} {peak_memory:12.0f} {peak_mapped:8.0f} "
                       f"{source.values.nbytes / 2 ** 20:15.0f} {identical!s:>9}", flush=True)

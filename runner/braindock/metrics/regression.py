@@ -88,13 +88,15 @@ class Deletion:
         self.z = _matmul(inverse, self.y) - np.outer(self.ones, self.ones @ self.y / self.total)
 
     @classmethod
-    def fit(cls, features: Features, y: np.ndarray, alpha: float) -> Deletion | None:
-        """The full-data solution, or None when the kernel plus alpha is numerically singular (refit per split)."""
+    def fit(cls, features: Features, y: np.ndarray, alpha: float,
+            scratch: np.ndarray | None = None) -> Deletion | None:
+        """The full-data solution, or None when the kernel plus alpha is numerically singular (refit per split).
+        The inverse is computed in `scratch` (n x n) if given: one buffer serves several alphas in turn."""
         if not features.dual:
             return None
         kernel = features.values
         n = kernel.shape[0]
-        system = kernel + np.trace(kernel) / n ** 2  # c = mean eigenvalue / n
+        system = np.add(kernel, np.trace(kernel) / n ** 2, out=scratch)  # c = mean eigenvalue / n
         system[np.diag_indices(n)] += alpha
         norm = _norm_1(system)
         inverse = _inverse_positive_definite(system)
@@ -246,8 +248,9 @@ def _ridgecv_deleted(features, y, splits, grid) -> list | None:
     """RidgeCV on every split from one full-data inverse per alpha (None if one is numerically singular)."""
     errors = np.empty((len(splits), grid.size))
     predictions = np.empty((len(splits), grid.size), dtype=object)
-    for a, alpha in enumerate(grid):  # one inverse in memory at a time
-        deletion = Deletion.fit(features, y, alpha)
+    scratch = np.empty_like(features.values) if features.dual else None
+    for a, alpha in enumerate(grid):  # one inverse in memory at a time, always in the same buffer
+        deletion = Deletion.fit(features, y, alpha, scratch)
         if deletion is None:
             return None
         for s, (train, test) in enumerate(splits):

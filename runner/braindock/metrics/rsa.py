@@ -19,7 +19,8 @@ def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
     values = as_rows(values)
     sums, low, high = 0.0, np.inf, -np.inf
     for _, block in values.blocks():
-        sums, low, high = sums + block.sum(axis=1), np.minimum(low, block.min(axis=1)), np.maximum(high, block.max(axis=1))
+        sums = sums + block.sum(axis=1)
+        low, high = np.minimum(low, block.min(axis=1)), np.maximum(high, block.max(axis=1))
     constant = high == low
     if constant.any():
         raise fail(f"{role} response is constant across features for stimulus_id {preview(ids[constant])}; "
