@@ -1,6 +1,6 @@
 import pytest
 
-import braindock.metrics as metrics
+from braindock import metrics
 from braindock.errors import UsageError
 
 

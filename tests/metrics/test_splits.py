@@ -36,7 +36,7 @@ def test_too_few_stimuli():
 
 def test_fixed_split_reads_coordinate():
     labels = np.where(np.arange(20) < 15, "train", "test")
-    [(train, test)] = make_splits("fixed", _assembly(20, split=labels), splits=1, train_size=0.9, seed=0,
+    [(_, test)] = make_splits("fixed", _assembly(20, split=labels), splits=1, train_size=0.9, seed=0,
                                   stratify_by=None, group_by=None)
     np.testing.assert_array_equal(test, np.arange(15, 20))
     with pytest.raises(MetricError, match="'split'"):
