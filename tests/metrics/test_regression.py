@@ -59,14 +59,17 @@ def test_full_data_inverse_is_used_and_matches_refitting(alpha):
         np.testing.assert_allclose(deletion.predict(train, test), refit + y[train].mean(0), rtol=0, atol=1e-9)
 
 
-def test_singular_kernel_falls_back_to_the_pseudo_inverse():
+@pytest.mark.parametrize("kind, reference", [("ols", LinearRegression()),
+                                             ("ridgecv", RidgeCV(alphas=[1e-12, 1.0, 10.0]))])
+def test_singular_kernel_falls_back_to_refitting(kind, reference):
     x, y, _, _ = _data(100, 150, 4)
-    x[50:] = x[:50]  # repeated stimuli: rank-deficient kernel, OLS needs the pseudo-inverse
+    x[50:] = x[:50]  # repeated stimuli: rank-deficient kernel; OLS needs the pseudo-inverse, alpha=1e-12 too
     features = Features(x)
-    assert Deletion.fit(features, y, 0.0) is None
+    assert Deletion.fit(features, y, 0.0) is None and Deletion.fit(features, y, 1e-12) is None
     splits = _splits(100)
-    for (train, test), (prediction, _) in zip(splits, held_out_predictions("ols", features, y, splits)):
-        expected = LinearRegression().fit(x[train], y[train]).predict(x[test])
+    ours = held_out_predictions(kind, features, y, splits, alphas=getattr(reference, "alphas", None))
+    for (train, test), (prediction, _) in zip(splits, ours):
+        expected = reference.fit(x[train], y[train]).predict(x[test])
         assert np.abs(prediction - expected).max() < 1e-6 * np.abs(expected).max()
 
 
