@@ -4,7 +4,7 @@ import scipy.stats
 
 from braindock.errors import MetricError
 from braindock.metrics import get_metric
-from braindock.metrics.rsa import SubsetRanks, subset_spearman
+from braindock.metrics.rsa import SubsetRanks, _sort, subset_spearman
 from braindock.testing import linear_pair
 
 
@@ -36,6 +36,20 @@ def test_subset_spearman_matches_scipy_with_ties(levels):
         iu = np.triu_indices(mask.sum(), 1)
         assert r == pytest.approx(scipy.stats.spearmanr(a[np.ix_(mask, mask)][iu], b[np.ix_(mask, mask)][iu])[0],
                                   abs=1e-13)
+
+
+@pytest.mark.parametrize("ties", [0, 20, 5000])  # exact order, a few ties and near-ties, or the plain argsort
+def test_packed_sort_is_exact(ties):
+    rng = np.random.default_rng(ties)
+    values = rng.normal(size=20000)
+    values[:ties] = values[ties:2 * ties]  # exact ties
+    values[-20:] = np.nextafter(values[-40:-20], np.inf)  # neighbours one ulp apart: same packed key bits
+    values[-45:-40] = -0.0
+    order, starts = _sort(values, np.int32)
+    np.testing.assert_array_equal(np.sort(order), np.arange(values.size))
+    ordered = values[order]
+    assert (np.diff(ordered) >= 0).all()
+    np.testing.assert_array_equal(starts, np.r_[True, ordered[1:] != ordered[:-1]])
 
 
 def test_constant_stimulus_named():
