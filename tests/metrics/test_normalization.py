@@ -35,7 +35,9 @@ def test_paired_sqrt_ceiling_per_split():
 
 def test_bad_names_and_ceilings():
     raw = _score(0.4, 0.02, [0.4])
-    with pytest.raises(UsageError, match=r"known normalisations: \['\(r/ceiling\)\^2'"):
+    with pytest.raises(UsageError, match=r"known normalisations: \['\(r-1/3\)/\(ceiling-1/3\)', '\(r/ceiling\)\^2'"):
         normalize("r/c", raw, raw)
-    with pytest.raises(MetricError, match="must be positive"):
+    with pytest.raises(MetricError, match="must be above 0"):
         normalize("r/ceiling", raw, _score(0.0, 0.0, [0.0]))
+    with pytest.raises(MetricError, match="must be above 0.333"):  # a three-way choice's ceiling must beat chance
+        normalize("(r-1/3)/(ceiling-1/3)", raw, _score(0.3, 0.0, [0.3]))
