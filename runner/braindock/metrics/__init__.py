@@ -1,7 +1,8 @@
 """The metrics family: every metric is `get_metric(name, **params)(source, target) -> Score`, every
 ceiling `get_ceiling(name, **params)(assembly) -> Score`, every normalisation `normalize(name, raw, ceiling)`.
 
-Modules: alignment (match by stimulus_id, input checks), splits / subsets (cross-validation), regression
+Modules: alignment (match by stimulus_id, input checks), gram (Grams over column blocks of possibly
+memory-mapped activations), splits / subsets (cross-validation), regression
 (kernel PLS / ridge / ridge-CV / OLS), predictivity, cka, rsa, behavior (I1n, I2n), ceilings (internal
 consistency, extrapolation), error_consistency (label task), odd_one_out (triplets), normalization,
 stats.
