@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from braindock.engines import ContainerRun, Engine, ImageInfo, RunResult
+from braindock.engines.base import TRAPPED_EXIT
 from braindock.errors import Problem, UsageError
 
 DESCRIPTION = {
@@ -82,6 +83,8 @@ class FakeEngine(Engine):
         model = self.models[spec.image]
         if spec.command == ("describe",):
             return model.describe()
+        if spec.trap_network and model.fault == "silent_network":  # what the seccomp trap does to an attempt
+            return RunResult(TRAPPED_EXIT, "", "", 0.1)
         mounts = {m.target: Path(m.source) for m in spec.mounts}
         return model.run(mounts["/input"], mounts["/output"])
 

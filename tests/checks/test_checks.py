@@ -27,7 +27,8 @@ def test_a_valid_model_passes_every_check(settings):
     assert list(statuses(report)) == list(CHECKS)
     assert report.exit_code == 0 and report.modality == "image"
     runs = [s for s in engine.specs if s.command[0] == "run"]
-    assert len(runs) == 3  # seed 0 twice, seed 1 once; describe once
+    assert len(runs) == 4  # seed 0 twice, seed 1 once, seed 0 under the network trap; describe once
+    assert [s.trap_network for s in runs] == [False, False, False, True]
     assert all(s.limits.network == "none" and s.limits.user == "65534:65534" for s in engine.specs)
     assert not list(settings.work_dir.glob("check-*"))  # the session's folders are removed
 
@@ -49,6 +50,7 @@ def test_requests_ask_every_committed_region_for_every_bundled_stimulus(settings
     ("describe_crash", "describe_exits_zero", "CONTAINER_FAILED"),
     ("nondeterministic", "deterministic_for_fixed_seed", "NOT_DETERMINISTIC"),
     ("network_quiet", "no_network_attempts", "NETWORK_ATTEMPT"),
+    ("silent_network", "no_network_attempts", "NETWORK_ATTEMPT"),
     ("symlink_output", "files_stay_in_output", "SYMLINK_ESCAPES_OUTPUT"),
 ])
 def test_each_fault_fails_its_check(settings, fault, check, code):
