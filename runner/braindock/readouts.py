@@ -47,11 +47,11 @@ def readout_choices(activations: xr.DataArray, fitting: dict, test_ids: list[str
 
 
 def readout_odd_one_out(activations: xr.DataArray, triplets: list[list[str]]) -> xr.DataArray:
-    """Per triplet (a, b, c): similarities s_bc, s_ac, s_ab; the stimulus opposite the largest is the odd one."""
+    """Per triplet (a, b, c): similarities s_bc, s_ac, s_ab; the stimulus opposite the largest is the odd one.
+
+    Similarities come from one stimulus-by-stimulus Gram (memory O(stimuli^2), whatever the number of triplets)."""
     values, row = _features(activations)
-    index = np.array([[row[s] for s in triplet] for triplet in triplets])
-    x = values[index]  # (triplet, 3, feature)
-    opposite = np.stack([np.einsum("tf,tf->t", x[:, 1], x[:, 2]), np.einsum("tf,tf->t", x[:, 0], x[:, 2]),
-                         np.einsum("tf,tf->t", x[:, 0], x[:, 1])], axis=1)
-    odd = np.argmax(opposite, axis=1)
+    similarity = values @ values.T
+    a, b, c = np.array([[row[s] for s in triplet] for triplet in triplets]).T
+    odd = np.argmax(np.stack([similarity[b, c], similarity[a, c], similarity[a, b]], axis=1), axis=1)
     return triplet_array([triplet[k] for triplet, k in zip(triplets, odd.tolist())], triplets)
