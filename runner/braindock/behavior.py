@@ -1,6 +1,6 @@
 """Behavioural benchmarks (manifest kind `behavioral`): the task request or a readout request, then scoring.
 
-The manifest's `task` (default probabilities) is one of:
+The manifest's `task` (required for this kind by spec/v1/benchmark-manifest) is one of:
 - probabilities: choice probabilities per test stimulus, after fitting on labelled fitting stimuli (I2n);
 - label: one of the task's labels per test stimulus (error consistency);
 - odd_one_out: per triplet of test stimuli (the unique triplets of the human trials), the odd one.
@@ -27,7 +27,6 @@ from .scoring import Outcome
 from .task_answers import read_answer
 
 FITTING_FOLDER = "fitting_stimuli"
-TASK_DEFAULT = "probabilities"
 
 
 def is_behavioral(benchmark: Benchmark) -> bool:
@@ -35,22 +34,13 @@ def is_behavioral(benchmark: Benchmark) -> bool:
 
 
 def task_of(benchmark: Benchmark) -> str:
-    return benchmark.manifest.get("task", TASK_DEFAULT)
-
-
-def needs_fitting(task: str) -> bool:
-    return task in ("probabilities", "label")
+    return benchmark.manifest["task"]
 
 
 def fitting_stimulus_set(benchmark: Benchmark) -> tuple[dict, Path]:
-    """The manifest's fitting stimulus set (every entry carries a `label`) and its folder."""
-    entry = benchmark.manifest.get("fitting_stimulus_set")
-    if entry is None:
-        raise ValidationError(f"benchmark {benchmark.identifier} has no fitting stimulus set", [
-            Problem(f"{benchmark.identifier} manifest.json#/fitting_stimulus_set", "MISSING_FIELD",
-                    f"a behavioural benchmark with task {task_of(benchmark)} needs labelled fitting stimuli",
-                    "add fitting_stimulus_set (path, sha256) to the manifest")])
-    path = benchmark.root / entry["path"]
+    """The manifest's fitting stimulus set (the schema requires one for label and probabilities) and its folder;
+    every entry must carry a `label`."""
+    path = benchmark.root / benchmark.manifest["fitting_stimulus_set"]["path"]
     document = json.loads(path.read_text())
     unlabelled = [s["stimulus_id"] for s in document["stimuli"] if not isinstance(s.get("label"), str)]
     if unlabelled:
@@ -97,7 +87,7 @@ def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who:
     place = (manifest["modality"], manifest.get("visual_degrees"), description.get("visual_degrees"))
     stimuli = lay_out_stimuli(benchmark.stimulus_set, benchmark.stimulus_set_path.parent, input_dir, *place)
     fitting_stimuli, request_task = [], {"name": task}
-    if needs_fitting(task):
+    if task != "odd_one_out":  # label, probabilities: labelled fitting stimuli
         fitting, fitting_root = fitting_stimulus_set(benchmark)
         fitting_stimuli = lay_out_stimuli(fitting, fitting_root, input_dir, *place, folder=FITTING_FOLDER)
         labels = {s["stimulus_id"]: s["label"] for s in fitting["stimuli"]}

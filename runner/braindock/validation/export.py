@@ -82,21 +82,16 @@ def check_export(folder: Path) -> Checked:
 
 
 def _task_data(manifest_path: Path, manifest: dict, recordings: Checked | None) -> list[Problem]:
-    """A behavioural task needs its data: labelled fitting stimuli (label, probabilities) or triplet trials (odd_one_out)."""
-    task = manifest.get("task", "probabilities")
-    problems = []
-    if task in ("label", "probabilities") and "fitting_stimulus_set" not in manifest:
-        problems.append(Problem(f"{manifest_path}#/fitting_stimulus_set", "MISSING_FIELD",
-                                f"task {task!r} needs labelled fitting stimuli for the readout of models that only record",
-                                "add fitting_stimulus_set (identifier, path, sha256); give each of its stimuli a `label`"))
+    """odd_one_out needs triplet trials, the other tasks choice trials (fitting stimuli: the manifest schema)."""
+    task = manifest.get("task")
     triplet_trials = recordings is not None and {"stimulus_id_1", "stimulus_id_2", "stimulus_id_3"} <= recordings.columns
-    if recordings is not None and (task == "odd_one_out") != triplet_trials:
-        problems.append(Problem(f"{manifest_path}#/task", "TASK_DATA_MISMATCH",
-                                f"task {task!r} but the recordings are {'triplet' if triplet_trials else 'choice'} trials",
-                                "odd_one_out trials name stimulus_id_1..3 and the chosen stimulus_id; label/probabilities "
-                                "trials name stimulus_id, truth and choice", expected=task,
-                                found="stimulus_id_1..3" if triplet_trials else "stimulus_id"))
-    return problems
+    if recordings is None or not isinstance(task, str) or (task == "odd_one_out") == triplet_trials:
+        return []
+    return [Problem(f"{manifest_path}#/task", "TASK_DATA_MISMATCH",
+                    f"task {task!r} but the recordings are {'triplet' if triplet_trials else 'choice'} trials",
+                    "odd_one_out trials name stimulus_id_1..3 and the chosen stimulus_id; label/probabilities "
+                    "trials name stimulus_id, truth and choice", expected=task,
+                    found="stimulus_id_1..3" if triplet_trials else "stimulus_id")]
 
 
 def _escalate(problem: Problem, manifest: dict) -> Problem:
