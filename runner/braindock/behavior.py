@@ -21,6 +21,7 @@ import xarray as xr
 from . import metrics, readouts
 from .benchmark import Benchmark
 from .errors import Problem, ValidationError
+from .metrics.odd_one_out import POSITIONS
 from .responses import read_activations
 from .run_request import lay_out_stimuli, time_bins_for, write_request
 from .scoring import Outcome
@@ -58,7 +59,7 @@ def performs(description: dict, task: str) -> bool:
 def triplets(trials: xr.DataArray) -> list[list[str]]:
     """The distinct triplets of odd-one-out trials (as unordered sets), in order of first appearance."""
     seen: dict[frozenset, list[str]] = {}
-    columns = [trials[f"stimulus_id_{i}"].values.astype(str).tolist() for i in (1, 2, 3)]
+    columns = [trials[name].values.astype(str).tolist() for name in POSITIONS]
     for triplet in zip(*columns):
         seen.setdefault(frozenset(triplet), list(triplet))
     return list(seen.values())

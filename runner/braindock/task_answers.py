@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from .errors import Problem, ResponseError
+from .metrics.odd_one_out import POSITIONS
 
 SUM_TOLERANCE = 1e-3
 MAX_PROBLEMS = 20
@@ -79,7 +80,7 @@ def triplet_array(choices: list[str], triplets: list[list[str]]) -> xr.DataArray
     """Odd-one-out choices per triplet with the triplet's ids as coordinates (what the metric reads)."""
     columns = np.array(triplets, dtype=object).reshape(-1, 3)
     return xr.DataArray(np.array(choices, dtype=object), dims=("triplet",),
-                        coords={f"stimulus_id_{i + 1}": ("triplet", columns[:, i]) for i in range(3)})
+                        coords={name: ("triplet", columns[:, i]) for i, name in enumerate(POSITIONS)})
 
 
 def read_odd_one_out(response: dict, request: dict, who: str) -> xr.DataArray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from ..metrics.odd_one_out import POSITIONS
 from .checked import Checked
 from .files import inspect, unsafe_relative
 from .manifests import check_manifest, stratify_columns
@@ -84,7 +85,7 @@ def check_export(folder: Path) -> Checked:
 def _task_data(manifest_path: Path, manifest: dict, recordings: Checked | None) -> list[Problem]:
     """odd_one_out needs triplet trials, the other tasks choice trials (fitting stimuli: the manifest schema)."""
     task = manifest.get("task")
-    triplet_trials = recordings is not None and {"stimulus_id_1", "stimulus_id_2", "stimulus_id_3"} <= recordings.columns
+    triplet_trials = recordings is not None and set(POSITIONS) <= recordings.columns
     if recordings is None or not isinstance(task, str) or (task == "odd_one_out") == triplet_trials:
         return []
     return [Problem(f"{manifest_path}#/task", "TASK_DATA_MISMATCH",

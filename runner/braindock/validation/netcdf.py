@@ -11,6 +11,7 @@ import xarray as xr
 from .. import schemas
 from ..assemblies import header, only_variable, open_netcdf
 from ..errors import Problem
+from ..metrics.odd_one_out import POSITIONS
 from .checked import Checked
 
 NAN_REPORT_LIMIT = 10
@@ -207,7 +208,7 @@ def _content_checks(array: xr.DataArray, kind: str, where: str, out: Checked) ->
                                 f"{once} of {len(counts)} stimuli were presented fewer than 2 times; a split-half ceiling needs >= 2",
                                 "include every repetition (not trial averages), or choose a ceiling that does not split repetitions",
                                 severity="warning", found=f"min {fewest}, max {most} repetitions"))
-    triplet = [f"stimulus_id_{i}" for i in (1, 2, 3)]
+    triplet = POSITIONS
     if kind == "behavioral" and all(name in coords and coords[name].ndim == 1 for name in triplet):
         out.stimulus_ids = {v for name in triplet for v in _strings(coords[name]) if v and v != "nan"}
         out.facts.update(stimuli=len(out.stimulus_ids), presentations=array.sizes.get("presentation", 0))
