@@ -31,8 +31,8 @@ Equivalences (checked against scikit-learn in tests/metrics/test_regression.py):
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg
 from scipy.linalg import blas, lapack
-from scipy.sparse.linalg import LinearOperator, eigsh
 from threadpoolctl import threadpool_limits
 
 from .alignment import fail
@@ -241,7 +241,10 @@ def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *
         alpha = _single_alpha(alphas) if kind == "ridge" else 0.0
         deletion = Deletion.fit(features, y, alpha)
     if deletion is None:
-        return [_refit(kind, features.split(train, test), y[train], n_components, alphas) for train, test in splits]
+        # PLS: hundreds of small products alternating numpy's and scipy's (LAPACK) BLAS: their two thread pools
+        # would fight over the cores between calls; one thread each is faster and gives the same bits
+        with threadpool_limits(1 if kind == "pls" else None):
+            return [_refit(kind, features.split(train, test), y[train], n_components, alphas) for train, test in splits]
     return [(deletion.predict(train, test), {"alpha": alpha} if kind == "ridge" else {}) for train, test in splits]
 
 
@@ -266,10 +269,7 @@ def _refit(kind: str, split: DualSplit | PrimalSplit, y_train: np.ndarray, n_com
     y_mean = y_train.mean(axis=0, keepdims=True)
     y_centred = y_train - y_mean
     if kind == "pls":
-        # dozens of small products alternating numpy's and scipy's (ARPACK) BLAS: their two thread pools would
-        # fight over the cores between calls; one thread each is ~2x faster and gives the same bits
-        with threadpool_limits(1):
-            prediction, details = _pls(split, y_centred, n_components)
+        prediction, details = _pls(split, y_centred, n_components)
     elif kind == "ridge":
         alpha = _single_alpha(alphas)
         prediction, details = split.ridge(y_centred, alpha), {"alpha": alpha}
@@ -318,32 +318,22 @@ def _ridgecv(split, y, alphas):
     return prediction, {"alpha": alpha, "loo_mse": errors.tolist()}
 
 
-def _top_eigenvector(y_k: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Dominant eigenvector of the symmetric PSD matrix y_k^T z (neuroid x neuroid).
-
-    Lanczos (ARPACK, machine-precision tolerance, fixed start vector: deterministic) needs a few dozen
-    products instead of a full eigendecomposition; tiny problems use eigh directly.
-    """
-    q = y_k.shape[1]
-    if q <= 32:
-        m = y_k.T @ z
-        return np.linalg.eigh((m + m.T) / 2)[1][:, -1]
-    if q <= 2048:
-        m = y_k.T @ z
-        operator = (m + m.T) / 2
-    else:
-        operator = LinearOperator((q, q), matvec=lambda v: y_k.T @ (z @ v), dtype=np.float64)
-    start = np.ones(q) / np.sqrt(q)
-    _, vectors = eigsh(operator, k=1, which="LA", v0=start)
-    return vectors[:, 0]
+def _top_eigenvector(m: np.ndarray) -> np.ndarray:
+    """Dominant eigenvector of the symmetric matrix m (LAPACK's dsyevr for the top eigenpair only: about a
+    quarter of a full eigendecomposition, deterministic, no iteration tolerance)."""
+    q = m.shape[0]
+    return scipy.linalg.eigh(m, subset_by_index=[q - 1, q - 1], driver="evr", overwrite_a=True,
+                             check_finite=False)[1][:, 0]
 
 
 def _pls(split, y, n_components):
     """Kernel form of NIPALS PLS2 with regression-mode deflation (sklearn PLSRegression, scale=False).
 
-    With deflation projector Q_k (orthogonal to the previous x-scores t): x-weights w_k = X_k^T u_k,
-    u_k = Y_k c_k where c_k is the top eigenvector of Y_k^T Q_k K Q_k Y_k, and t_k = Q_k K u_k.
-    The PLS coefficients give test predictions K_st U (T^T K U)^-1 T^T Y.
+    With T the x-scores so far (orthonormal columns) and Q = I - T T^T: c_k is the top eigenvector of
+    M_k = Y^T Q K Q Y (neuroid x neuroid), u_k = Q Y c_k and t_k = Q K Q Y c_k. M_k follows from
+    Y^T K Y and the small products B = T^T Y, E = T^T K Y, F = T^T K T (M_k = Y^T K Y - B^T E - E^T B
+    + B^T F B), so a component costs O(stimuli x neuroids + neuroids^2 x components) besides its
+    eigenvector. The PLS coefficients give test predictions K_st U (T^T K U)^-1 T^T Y.
     """
     n, n_features = split.n_train, split.n_features
     limit = min(n - 1, n_features)
@@ -352,28 +342,31 @@ def _pls(split, y, n_components):
                    f"(training stimuli - 1 = {n - 1}, features = {n_features})", "parameters.n_components",
                    "BAD_PARAMETER", fix=f"pass n_components <= {limit} or score on more stimuli")
     k_y = split.train_dot(y)
+    g = y.T @ k_y
     y_k = y.copy()
-    scores_t = np.zeros((n, 0))
-    scores_u = np.zeros((n, 0))
-    k_t = np.zeros((n, 0))
+    scores_t, k_t, scores_u = (np.zeros((n, 0)) for _ in range(3))
+    b, e = np.zeros((0, y.shape[1])), np.zeros((0, y.shape[1]))
+    f = np.zeros((0, 0))
     y_eps = np.finfo(y.dtype).eps
     for _ in range(n_components):
         if np.all(np.abs(y_k) < 10 * y_eps):  # sklearn stops when the Y residual is constant
             break
-        # K Y_k = K Y - K T C with Y_k = Y - T C; then project out the previous scores (Q_k)
-        coefficients = (scores_t.T @ y) / (scores_t * scores_t).sum(axis=0)[:, None]
-        z = k_y - k_t @ coefficients
-        z -= scores_t @ ((scores_t.T @ z) / (scores_t * scores_t).sum(axis=0)[:, None])
-        c = _top_eigenvector(y_k, z)
-        u = y_k @ c
-        t = z @ c
-        norm = t @ t
+        cross = b.T @ e
+        m = g - cross - cross.T + b.T @ (f @ b)
+        c = _top_eigenvector((m + m.T) / 2)
+        bc = b @ c
+        u = y @ c - scores_t @ bc
+        t = k_y @ c - k_t @ bc
+        t -= scores_t @ (scores_t.T @ t)
+        norm = np.sqrt(t @ t)
         if not norm > 0:
             break
-        scores_t = np.column_stack([scores_t, t])
-        scores_u = np.column_stack([scores_u, u])
-        k_t = np.column_stack([k_t, split.train_dot(t)])
-        y_k = y_k - np.outer(t, (t @ y_k) / norm)
+        t /= norm
+        k_new = split.train_dot(t)
+        f = np.block([[f, (scores_t.T @ k_new)[:, None]], [k_t.T @ t, t @ k_new]])
+        scores_t, k_t, scores_u = (np.column_stack([a, v]) for a, v in ((scores_t, t), (k_t, k_new), (scores_u, u)))
+        b, e = np.vstack([b, t @ y]), np.vstack([e, k_new @ y])
+        y_k -= np.outer(t, t @ y_k)
     inner = scores_t.T @ split.train_dot(scores_u)
     coefficients = np.linalg.solve(inner, scores_t.T @ y)
     prediction = split.test_dot(scores_u @ coefficients)
