@@ -3,7 +3,8 @@
     python tests/bench/bench_metrics.py [--sizes small,large] [--metrics pls,ridge,...]
                                         [--baseline-splits N]
 
-For every metric and size it prints our time, the baseline's time, their ratio, our peak memory
+For every metric and size it prints our time, the baseline's time (each the median of `--repeats` calls:
+3 at the small size, 1 at the large), their ratio, our peak memory
 (tracemalloc, measured in a second, untimed run that also checks bit-identical determinism) and the
 largest |ours - baseline| over the score and its per-split values. A second table scores the source
 saved as float32 .npy, in memory and memory-mapped (as responses.py loads it): peak memory of each
@@ -34,6 +35,7 @@ from braindock.testing import behaviour_pair, neural_assembly
 SIZES = {"small": (640, 2000, 168), "large": (3200, 10000, 256)}
 SPLITS = 10
 BASELINE_SPLITS = {"small": SPLITS, "large": 2}  # the large PLS baseline alone would take ~30 min on 2 cores
+REPEATS = {"small": 3, "large": 1}  # timed calls per side (median); the large baselines take minutes each
 
 
 # ----------------------------------------------------------------------------------------- data
@@ -210,7 +212,17 @@ def run_streaming(sizes, only):
                       f"{source.values.nbytes / 2 ** 20:15.0f} {identical!s:>9}", flush=True)
 
 
-def run(sizes, only, baseline_splits):
+def _median_time(function, repeats):
+    """(result, median wall time over `repeats` calls): both sides warm, one slow call does not decide."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return result, float(np.median(times))
+
+
+def run(sizes, only, baseline_splits, repeats):
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores "
           f"(timings are wall-clock; other processes on the machine slow both sides)")
     print(f"{'size':6} {'metric':34} {'ours s':>8} {'baseline s':>11} {'ratio':>7} {'peak MB':>8} {'max |dev|':>10}")
@@ -218,17 +230,14 @@ def run(sizes, only, baseline_splits):
         for name, ours, baseline in cases(size):
             if only and not any(token in name for token in only):
                 continue
-            start = time.perf_counter()
-            score = ours()
-            ours_time = time.perf_counter() - start
+            score, ours_time = _median_time(ours, repeats[size])
             again, peak = _peak_mb(ours)
             deterministic = again.value == score.value and np.array_equal(again.per_split, score.per_split)
             k = min(baseline_splits or BASELINE_SPLITS[size], SPLITS)
             if name in ("internal_consistency", "i2n"):  # cheap enough to run whole
                 k = SPLITS
-            start = time.perf_counter()
-            value, per_split = baseline(k)
-            base_time = (time.perf_counter() - start) * SPLITS / k
+            (value, per_split), base_time = _median_time(lambda: baseline(k), repeats[size])
+            base_time *= SPLITS / k
             deviation = np.abs(np.asarray(score.per_split)[: per_split.size] - per_split).max()
             if k == SPLITS:
                 deviation = max(deviation, abs(score.value - value))
@@ -244,9 +253,12 @@ def main():
     parser.add_argument("--metrics", default="", help="comma-separated substrings of metric names")
     parser.add_argument("--baseline-splits", type=int, default=0,
                         help=f"baseline splits to time (default {BASELINE_SPLITS})")
+    parser.add_argument("--repeats", type=int, default=0,
+                        help=f"timed calls per side, median reported (default {REPEATS})")
     args = parser.parse_args()
     only = [m for m in args.metrics.split(",") if m]
-    run(args.sizes.split(","), only, args.baseline_splits)
+    repeats = {size: args.repeats or REPEATS[size] for size in SIZES}
+    run(args.sizes.split(","), only, args.baseline_splits, repeats)
     run_streaming(args.sizes.split(","), only)
     print(f"load average after: {os.getloadavg()}")
 

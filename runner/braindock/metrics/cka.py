@@ -8,7 +8,7 @@ import xarray as xr
 
 from .alignment import align, fail
 from .base import Metric, Score
-from .gram import gram
+from .gram import gram, matmul
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
@@ -30,10 +30,10 @@ def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbia
         gram_x, gram_y = gram_x.copy(), gram_y.copy()
         np.fill_diagonal(gram_x, 0.0)
         np.fill_diagonal(gram_y, 0.0)
-    kw, lw = gram_x @ w, gram_y @ w
+    kw, lw = matmul(gram_x, w), matmul(gram_y, w)
 
     def hsic(a, b, aw, bw):
-        trace = (((a * b) @ w) * w).sum(axis=0)
+        trace = (matmul(a * b, w) * w).sum(axis=0)
         cross = (w * aw * bw).sum(axis=0)
         totals = (w * aw).sum(axis=0) * (w * bw).sum(axis=0)
         if unbiased:

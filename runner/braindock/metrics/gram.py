@@ -28,13 +28,25 @@ class Rows:
         return self.rows.size, self.values.shape[1]
 
     def blocks(self):
-        """(first column, float64 copy of the selected rows of BLOCK_COLUMNS columns), left to right."""
+        """(first column, the selected rows of BLOCK_COLUMNS columns as float64), left to right. Read-only:
+        a view of the array itself when no conversion or reordering is needed (no copy to pay for)."""
+        everything = self.rows.size == self.values.shape[0] and (self.rows == np.arange(self.rows.size)).all()
         for start in range(0, self.values.shape[1], BLOCK_COLUMNS):
-            yield start, np.asarray(self.values[:, start:start + BLOCK_COLUMNS], dtype=np.float64)[self.rows]
+            block = np.asarray(self.values[:, start:start + BLOCK_COLUMNS], dtype=np.float64)
+            block = block if everything else block[self.rows]
+            block.flags.writeable = False
+            yield start, block
 
     def dense(self) -> np.ndarray:
         """All selected rows as one float64 array (only for callers whose memory is O(rows x columns) anyway)."""
         return np.concatenate([block for _, block in self.blocks()], axis=1)
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a @ b (C arrays) with scipy's BLAS, as the Gram. numpy and scipy load separate OpenBLAS builds whose
+    thread pools keep spinning after a call and halve each other's speed when calls alternate between them;
+    the metrics' large products therefore all go through scipy's."""
+    return blas.dgemm(1.0, a.T, b.T, trans_a=1, trans_b=1)  # .T: Fortran views of C arrays, no copies
 
 
 def as_rows(values) -> Rows:
@@ -51,7 +63,7 @@ def gram(values, row_means: np.ndarray | None = None) -> np.ndarray:
     n = values.shape[0]
     total = np.zeros((n, n), order="F")
     for _, block in values.blocks():
-        block -= block.mean(axis=0) if row_means is None else row_means[:, None]
+        block = block - (block.mean(axis=0) if row_means is None else row_means[:, None])
         # syrk on the transposed (Fortran-ordered) view: total += block @ block.T, upper triangle only
         total = blas.dsyrk(1.0, block.T, beta=1.0, c=total, trans=1, overwrite_c=1)
     return symmetric_from_upper(total)

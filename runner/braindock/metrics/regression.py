@@ -36,7 +36,7 @@ from scipy.linalg import blas, lapack
 from threadpoolctl import threadpool_limits
 
 from .alignment import fail
-from .gram import as_rows, gram, symmetric_from_upper
+from .gram import as_rows, gram, matmul, symmetric_from_upper
 
 REGRESSIONS = ("pls", "ridge", "ridgecv", "ols")
 DEFAULT_RIDGE_ALPHA = 1.0  # Brain-Score's ridge_regression default
@@ -86,7 +86,7 @@ class Deletion:
         self.total = self.ones.sum()
         self.mean = y.mean(axis=0)  # predictions shift with y; centring gains precision
         self.y = y - self.mean
-        self.z = _matmul(inverse, self.y) - np.outer(self.ones, self.ones @ self.y / self.total)
+        self.z = matmul(inverse, self.y) - np.outer(self.ones, self.ones @ self.y / self.total)
 
     @classmethod
     def fit(cls, features: Features, y: np.ndarray, alpha: float,
@@ -128,9 +128,11 @@ class Deletion:
         w = blas.dtrsm(1.0, factor, self.z[left_out], lower=1)  # C^-1 z_D
         # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR = N_RR - q q^T: its diagonal, its product with y_R
         diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total - (q * q).sum(axis=1)
-        loo = (self.z[train] - blas.dgemm(1.0, q, w)) / diagonal[:, None]
+        scaled = np.take(self.z, train, axis=0)  # becomes the LOO residuals times the diagonal: z_R - q w
+        blas.dgemm(-1.0, w, q, beta=1.0, c=scaled.T, trans_a=1, trans_b=1, overwrite_c=1)
+        loo_mse = np.einsum("ij,ij->i", scaled, scaled) @ diagonal ** -2.0 / scaled.size
         residual = blas.dtrsm(1.0, factor, w, lower=1, trans_a=1, overwrite_b=1)  # N_DD^-1 z_D
-        return (self.y[left_out] - residual)[at] + self.mean, float(np.mean(loo ** 2))
+        return (self.y[left_out] - residual)[at] + self.mean, float(loo_mse)
 
 
 def _left_out(n: int, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray | slice]:
@@ -146,11 +148,6 @@ def _norm_1(symmetric: np.ndarray, rows: int = 256) -> float:
     return max(np.abs(symmetric[i:i + rows]).sum(axis=1).max() for i in range(0, symmetric.shape[0], rows))
 
 
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b with scipy's BLAS (see _inverse_positive_definite)."""
-    return blas.dgemm(1.0, a.T, b.T, trans_a=1, trans_b=1)  # .T: Fortran views of C arrays, no copies
-
-
 def _cholesky(matrix: np.ndarray) -> np.ndarray:
     """Lower Cholesky factor (Fortran order) of a symmetric positive definite matrix."""
     factor, info = lapack.dpotrf(matrix.T, lower=1)  # .T: the Fortran view of a C array (symmetric)
@@ -162,9 +159,8 @@ def _cholesky(matrix: np.ndarray) -> np.ndarray:
 def _inverse_positive_definite(matrix: np.ndarray) -> np.ndarray | None:
     """Inverse of a symmetric positive definite matrix (overwritten) by Cholesky, or None if it is not one.
 
-    scipy's LAPACK here and for the per-split products (`_matmul`, `_cholesky`, `Deletion`), as for the
-    Gram: numpy and scipy load separate OpenBLAS builds whose thread pools slow each other down when
-    calls alternate between them.
+    scipy's LAPACK here and for the per-split products (`gram.matmul`, `_cholesky`, `Deletion`), as for the
+    Gram (see gram.matmul).
     """
     factor, info = lapack.dpotrf(matrix.T, lower=0, overwrite_a=1)  # .T: the Fortran view of a C array
     if info != 0:

@@ -59,16 +59,17 @@ class SubsetRanks:
             group = np.cumsum(starts, dtype=index) - 1
             self.ties = first[group], np.r_[first[1:], values.size].astype(index)[group]
 
-    def centred_ranks(self, selected: np.ndarray) -> np.ndarray:
-        """Twice the average ranks, minus their mean, of the pairs within `selected` (boolean per stimulus), in
-        sorted order; 0 for the other pairs."""
-        chosen = selected[self.rows] & selected[self.cols]
-        before = np.zeros(chosen.size + 1, dtype=self.order.dtype)  # subset pairs before each position
+    def chosen(self, selected: np.ndarray) -> np.ndarray:
+        """Which pairs, in sorted order, join two stimuli of `selected` (boolean per stimulus)."""
+        return np.take(selected, self.rows) & np.take(selected, self.cols)  # take: ~2x faster than [] here
+
+    def twice_ranks(self, chosen: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Twice the average ranks, among the `chosen` pairs, of the chosen pairs at sorted `positions`."""
+        before = np.zeros(chosen.size + 1, dtype=self.order.dtype)  # chosen pairs before each position
         np.cumsum(chosen, dtype=before.dtype, out=before[1:])
-        twice = 2 * before[1:] if self.ties is None else before[self.ties[0]] + before[self.ties[1]] + 1
-        twice -= before[-1] + 1
-        twice *= chosen
-        return twice
+        if self.ties is None:
+            return 2 * np.take(before, positions) + 2
+        return np.take(before, np.take(self.ties[0], positions)) + np.take(before, np.take(self.ties[1], positions)) + 1
 
 
 def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +106,11 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
 
 
 def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
-    """Spearman r between two RDMs of the same stimuli on each stimulus subset (boolean mask)."""
+    """Spearman r between two RDMs of the same stimuli on each stimulus subset (boolean mask).
+
+    With ranks doubled (mean m + 1 over the subset's m pairs): r = (sum r_a r_b - m (m+1)^2) /
+    sqrt(ss_a ss_b), ss = sum r^2 - m (m+1)^2, or m (m^2 - 1) / 3 without ties.
+    """
     position_in_b = np.empty_like(b.order)
     position_in_b[b.order] = np.arange(b.order.size, dtype=b.order.dtype)
     b_at_a = position_in_b[a.order]  # where each pair, in a's sorted order, sits in b's
@@ -113,16 +118,19 @@ def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
     def dot(u, v):  # exact integer products, summed in float64
         return np.einsum("i,i->", u, v, dtype=np.float64)
 
-    def sum_of_squares(ranks, ties, m):  # without ties: twice 1..m minus its mean, m (m^2 - 1) / 3
-        return dot(ranks, ranks) if ties is not None else m * (m * m - 1.0) / 3
+    def sum_of_squares(ranks, ties, m):
+        return dot(ranks, ranks) - m * (m + 1.0) ** 2 if ties is not None else m * (m * m - 1.0) / 3
 
     per_split = []
     for mask in masks:
-        ranks_a, ranks_b = a.centred_ranks(mask), b.centred_ranks(mask)
-        m = float(np.count_nonzero(mask)) * (np.count_nonzero(mask) - 1) / 2  # pairs in the subset
+        chosen_a = a.chosen(mask)
+        in_a = np.flatnonzero(chosen_a).astype(a.order.dtype)  # the subset's pairs, in a's sorted order
+        ranks_a = a.twice_ranks(chosen_a, in_a)
+        ranks_b = b.twice_ranks(b.chosen(mask), np.take(b_at_a, in_a))
+        m = float(in_a.size)
         scale = np.sqrt(sum_of_squares(ranks_a, a.ties, m) * sum_of_squares(ranks_b, b.ties, m))
         with np.errstate(invalid="ignore", divide="ignore"):
-            per_split.append(dot(ranks_a, ranks_b[b_at_a]) / scale)
+            per_split.append((dot(ranks_a, ranks_b) - m * (m + 1.0) ** 2) / scale)
     return np.array(per_split)
 
 
