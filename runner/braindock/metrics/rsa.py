@@ -52,7 +52,7 @@ class SubsetRanks:
         small = np.int16 if n <= np.iinfo(np.int16).max else np.int32  # per-stimulus tables that stay in cache
         rows = np.repeat(np.arange(n, dtype=small), np.arange(n - 1, -1, -1))
         cols = np.concatenate([np.arange(i + 1, n, dtype=small) for i in range(n)])
-        self.rows, self.cols = rows[self.order], cols[self.order]  # pairs in sorted order
+        self.rows, self.cols = np.take(rows, self.order), np.take(cols, self.order)  # pairs in sorted order
         self.ties = None
         if not starts.all():  # each pair's tie group as [first, end) positions in sorted order
             first = np.flatnonzero(starts).astype(index)
@@ -63,13 +63,19 @@ class SubsetRanks:
         """Which pairs, in sorted order, join two stimuli of `selected` (boolean per stimulus)."""
         return np.take(selected, self.rows) & np.take(selected, self.cols)  # take: ~2x faster than [] here
 
-    def twice_ranks(self, chosen: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """Twice the average ranks, among the `chosen` pairs, of the chosen pairs at sorted `positions`."""
+    def twice_ranks(self, chosen: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+        """Twice the average ranks, among the `chosen` pairs, of the chosen pairs at sorted `positions`
+        (default: every chosen pair, in sorted order; without ties simply 2, 4, ..., 2m)."""
+        if positions is None:
+            if self.ties is None:
+                return np.arange(2, 2 * np.count_nonzero(chosen) + 1, 2, dtype=self.order.dtype)
+            positions = np.flatnonzero(chosen)
         before = np.zeros(chosen.size + 1, dtype=self.order.dtype)  # chosen pairs before each position
         np.cumsum(chosen, dtype=before.dtype, out=before[1:])
         if self.ties is None:
             return 2 * np.take(before, positions) + 2
-        return np.take(before, np.take(self.ties[0], positions)) + np.take(before, np.take(self.ties[1], positions)) + 1
+        first, end = (np.take(before, np.take(bound, positions)) for bound in self.ties)
+        return first + end + 1
 
 
 def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
@@ -124,10 +130,9 @@ def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
     per_split = []
     for mask in masks:
         chosen_a = a.chosen(mask)
-        in_a = np.flatnonzero(chosen_a).astype(a.order.dtype)  # the subset's pairs, in a's sorted order
-        ranks_a = a.twice_ranks(chosen_a, in_a)
-        ranks_b = b.twice_ranks(b.chosen(mask), np.take(b_at_a, in_a))
-        m = float(in_a.size)
+        ranks_a = a.twice_ranks(chosen_a)  # the subset's pairs in a's sorted order
+        ranks_b = b.twice_ranks(b.chosen(mask), np.take(b_at_a, np.flatnonzero(chosen_a)))  # the same pairs
+        m = float(ranks_a.size)
         scale = np.sqrt(sum_of_squares(ranks_a, a.ties, m) * sum_of_squares(ranks_b, b.ties, m))
         with np.errstate(invalid="ignore", divide="ignore"):
             per_split.append((dot(ranks_a, ranks_b) - m * (m + 1.0) ** 2) / scale)
