@@ -77,16 +77,18 @@ class Deletion:
     """Kernel ridge (alpha > 0) or minimum-norm OLS (alpha = 0) with an unpenalised intercept, solved once on
     every stimulus; the held-out predictions of any split follow exactly, without refitting (module docstring).
 
-    N_KK = M - m m^T / s with M = (K + alpha I + c 1 1^T)^-1, m = M 1, s = 1^T m. The c 1 1^T term changes no
-    fit (the intercept absorbs it) but makes the constant direction, K's null vector, positive definite.
+    N_KK = M - m m^T / s with M = (K + alpha I + c 1 1^T)^-1, m = M 1, s = 1^T m (formed once, in M's buffer).
+    The c 1 1^T term changes no fit (the intercept absorbs it) but makes the constant direction, K's null
+    vector, positive definite.
     """
 
     def __init__(self, inverse: np.ndarray, y: np.ndarray):
-        self.inverse, self.ones = inverse, inverse.sum(axis=1)
-        self.total = self.ones.sum()
+        ones = inverse.sum(axis=1)
+        # N_KK in place of M (.T: the Fortran view of the C array; the update is symmetric)
+        self.inverse = blas.dger(-1.0 / ones.sum(), ones, ones, a=inverse.T, overwrite_a=1).T
         self.mean = y.mean(axis=0)  # predictions shift with y; centring gains precision
         self.y = y - self.mean
-        self.z = matmul(inverse, self.y) - np.outer(self.ones, self.ones @ self.y / self.total)
+        self.z = matmul(self.inverse, self.y)
 
     @classmethod
     def fit(cls, features: Features, y: np.ndarray, alpha: float,
@@ -106,31 +108,25 @@ class Deletion:
             return None
         return cls(inverse, y)
 
-    def rows(self, rows: np.ndarray) -> np.ndarray:
-        """N_KK[rows, :] (whole rows: a fast gather)."""
-        block = self.inverse[rows]
-        block -= np.outer(self.ones[rows], self.ones / self.total)
-        return block
-
     def predict(self, train: np.ndarray, test: np.ndarray) -> np.ndarray:
         """Test predictions of the fit on `train` alone: y_D - N_DD^-1 z_D for the stimuli D outside it."""
         left_out, at = _left_out(self.y.shape[0], train, test)
-        factor = _cholesky(self.rows(left_out)[:, left_out])  # N_DD = C C^T
+        factor = _cholesky(self.inverse[np.ix_(left_out, left_out)])  # N_DD = C C^T
         residual = lapack.dpotrs(factor, self.z[left_out], lower=1)[0]
         return (self.y[left_out] - residual)[at] + self.mean
 
     def cross_validate(self, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, float]:
         """Test predictions of the fit on `train`, and its mean squared leave-one-out error on `train`."""
         left_out, at = _left_out(self.y.shape[0], train, test)
-        n_d = self.rows(left_out)
+        n_d = np.take(self.inverse, left_out, axis=0)
         factor = _cholesky(n_d[:, left_out])  # N_DD = C C^T
         q = blas.dtrsm(1.0, factor, n_d[:, train].T, side=1, lower=1, trans_a=1, overwrite_b=1)  # N_RD C^-T
         w = blas.dtrsm(1.0, factor, self.z[left_out], lower=1)  # C^-1 z_D
         # the training set's own inverse N_RR - N_RD N_DD^-1 N_DR = N_RR - q q^T: its diagonal, its product with y_R
-        diagonal = self.inverse[train, train] - self.ones[train] ** 2 / self.total - (q * q).sum(axis=1)
+        diagonal = self.inverse[train, train] - (q * q).sum(axis=1)
         scaled = np.take(self.z, train, axis=0)  # becomes the LOO residuals times the diagonal: z_R - q w
         blas.dgemm(-1.0, w, q, beta=1.0, c=scaled.T, trans_a=1, trans_b=1, overwrite_c=1)
-        loo_mse = np.einsum("ij,ij->i", scaled, scaled) @ diagonal ** -2.0 / scaled.size
+        loo_mse = (np.einsum("ij,ij->i", scaled, scaled) / diagonal ** 2).sum() / scaled.size  # no numpy BLAS
         residual = blas.dtrsm(1.0, factor, w, lower=1, trans_a=1, overwrite_b=1)  # N_DD^-1 z_D
         return (self.y[left_out] - residual)[at] + self.mean, float(loo_mse)
 
