@@ -1,18 +1,17 @@
 """Benchmark braindock's metrics against straightforward scikit-learn/scipy loop implementations.
 
     python tests/bench/bench_metrics.py [--sizes small,large] [--metrics pls,ridge,...]
-                                        [--baseline-splits N]
+                                        [--baseline-splits N] [--repeats N]
 
 For every metric and size it prints our time, the baseline's time (each the best of `--repeats` calls:
-3 at the small size, 1 at the large), their ratio, our peak memory
-(tracemalloc, measured in a second, untimed run that also checks bit-identical determinism) and the
-largest |ours - baseline| over the score and its per-split values. A second table scores the source
-saved as float32 .npy, in memory and memory-mapped (as responses.py loads it): peak memory of each
-against the size of one float64 copy of the activations, and whether the scores are bit-identical. The baselines implement the same
+3 at the small size, 1 at the large), their ratio, our peak memory (tracemalloc, measured in a second,
+untimed run that also checks bit-identical determinism) and the largest |ours - baseline| over the
+score and its per-split values. A second table scores the source saved as float32 .npy, in memory and
+memory-mapped (as responses.py loads it): peak memory of each against the size of one float64 copy of
+the activations, and whether the scores are bit-identical. The baselines implement the same
 definitions the way Brain-Score does: one scikit-learn fit per split and a scipy.stats.pearsonr loop
-over neuroids. By default the large size times the baseline on its first 2 splits only and scales
-the time by 10/2 (internal consistency and I2n baselines always run whole); the deviation is then
-over those splits, and the output says so. `--baseline-splits N` overrides.
+over neuroids. Every baseline runs all 10 splits except large-size PLS (~70 s a split): its first 2 splits,
+time scaled by 10/2, deviation over those splits, and the output says so. `--baseline-splits N` overrides.
 """
 from __future__ import annotations
 
@@ -34,7 +33,7 @@ from braindock.testing import behaviour_pair, neural_assembly
 
 SIZES = {"small": (640, 2000, 168), "large": (3200, 10000, 256)}
 SPLITS = 10
-BASELINE_SPLITS = {"small": SPLITS, "large": 2}  # the large PLS baseline alone would take ~30 min on 2 cores
+PARTIAL_BASELINES = {("large", "neural_predictivity[pls]"): 2}  # its 10 splits alone would take ~12 min on 2 cores
 REPEATS = {"small": 3, "large": 1}  # timed calls per side (best of); the large baselines take minutes each
 
 
@@ -234,9 +233,7 @@ def run(sizes, only, baseline_splits, repeats):
             score, ours_time = _best_time(ours, repeats[size])
             again, peak = _peak_mb(ours)
             deterministic = again.value == score.value and np.array_equal(again.per_split, score.per_split)
-            k = min(baseline_splits or BASELINE_SPLITS[size], SPLITS)
-            if name in ("internal_consistency", "i2n"):  # cheap enough to run whole
-                k = SPLITS
+            k = min(baseline_splits or PARTIAL_BASELINES.get((size, name), SPLITS), SPLITS)
             (value, per_split), base_time = _best_time(lambda: baseline(k), repeats[size])
             base_time *= SPLITS / k
             deviation = np.abs(np.asarray(score.per_split)[: per_split.size] - per_split).max()
@@ -253,7 +250,7 @@ def main():
     parser.add_argument("--sizes", default="small,large")
     parser.add_argument("--metrics", default="", help="comma-separated substrings of metric names")
     parser.add_argument("--baseline-splits", type=int, default=0,
-                        help=f"baseline splits to time (default {BASELINE_SPLITS})")
+                        help=f"baseline splits to time (default all {SPLITS}, except {PARTIAL_BASELINES})")
     parser.add_argument("--repeats", type=int, default=0,
                         help=f"timed calls per side, the best reported (default {REPEATS})")
     args = parser.parse_args()
