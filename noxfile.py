@@ -50,3 +50,27 @@ def validity(session: nox.Session) -> None:
     """Can every simulated neural benchmark tell models apart? Prints a table per benchmark, saves tests/validity/validity.png."""
     session.install("-e", ".")
     session.run("python", str(ROOT / "tests" / "validity" / "report.py"), "--plot", str(ROOT / "tests" / "validity" / "validity.png"), *session.posargs)
+
+
+# Brain-Score vision 2.4.2 and what its metrics import, pinned to versions it accepts (numpy<2, scikit-learn<1.6,
+# pandas<3, xarray<2022.6). brainscore-core 2.5 vendors Brain-Score's brainio (the PyPI `brainio` is BrainGlobe's).
+BRAINSCORE = ["brainscore-vision==2.4.2", "brainscore-core==2.5.0", "result-caching==0.5"]  # installed --no-deps
+BRAINSCORE_DEPENDENCIES = ["numpy==1.26.4", "scipy==1.13.1", "scikit-learn==1.5.2", "pandas==1.5.3",
+                           "xarray==2022.3.0", "netCDF4", "tqdm", "boto3", "six", "pillow", "psutil"]
+
+
+@nox.session
+def parity(session: nox.Session) -> None:
+    """Our metrics against Brain-Score vision 2.4.2's own on the same inputs (tests/parity/README.md). Brain-Score
+    gets a venv of its own (.nox/parity-brainscore, no torch), never a dependency of braindock."""
+    session.install("-e", ".")
+    venv = ROOT / ".nox" / "parity-brainscore"
+    python = venv / "bin" / "python"
+    env = {"BS_INSTALL_DEPENDENCIES": "no"}  # else Brain-Score's load_metric runs `pip install` for each plugin
+    if not python.exists():
+        session.run("python", "-m", "venv", str(venv))
+    # pip then warns that torch, jupyter, opencv, ... "are not installed": on purpose, the metrics need none of them
+    session.run(str(python), "-m", "pip", "install", "--quiet", "--no-deps", *BRAINSCORE, external=True, env=env)
+    session.run(str(python), "-m", "pip", "install", "--quiet", *BRAINSCORE_DEPENDENCIES, external=True, env=env)
+    session.run("python", str(ROOT / "tests" / "parity" / "compare.py"), "--brainscore-python", str(python),
+                *session.posargs, env=env)

@@ -168,7 +168,8 @@ def cases(size):
     for name, make in regressions.items():
         yield (f"neural_predictivity[{name}]", lambda name=name: get_metric("neural_predictivity", regression=name)(source, target),
                lambda k, make=make: baseline_predictivity(source, target, make, k))
-    yield ("cka[cross_validated]", lambda: get_metric("cka", cross_validated=True)(source, target),
+    cka = get_metric("cka", estimator="biased", cross_validated=True)  # the baseline's (Brain-Score's cka_biased)
+    yield ("cka[cross_validated]", lambda: cka(source, target),
            lambda k: baseline_cka(source, target, k))
     yield ("rdm[cross_validated]", lambda: get_metric("rdm", cross_validated=True)(source, target),
            lambda k: baseline_rdm(source, target, k))
@@ -199,7 +200,8 @@ def run_streaming(sizes, only):
             in_memory = source.copy(data=np.load(f"{folder}/source.npy"))
             mapped = source.copy(data=np.load(f"{folder}/source.npy", mmap_mode="r"))
             for label, name, params in [("neural_predictivity[ridge]", "neural_predictivity", {"regression": "ridge"}),
-                                        ("cka[cross_validated]", "cka", {"cross_validated": True}),
+                                        ("cka[cross_validated]", "cka",
+                                         {"estimator": "biased", "cross_validated": True}),
                                         ("rdm[cross_validated]", "rdm", {"cross_validated": True})]:
                 if only and not any(token in label for token in only):
                     continue

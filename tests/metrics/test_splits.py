@@ -58,3 +58,18 @@ def test_group_kfold_holds_out_whole_groups():
 def test_unknown_split_lists_known():
     with pytest.raises(MetricError, match="known splits"):
         make_splits("loo", _assembly(), splits=2, train_size=0.9, seed=0, stratify_by=None, group_by=None)
+
+
+def test_cross_validation_subsets_are_brainscores_test_only_splits():
+    """Brain-Score's TestOnlyCrossValidation passes test_size=0.9 alone; 1 - 0.9 as a train_size would round
+    one stimulus away whenever the count is a multiple of 10 (320 here) and change every stratified subset."""
+    from braindock.metrics.alignment import align
+    from braindock.metrics.subsets import SUBSET_DEFAULTS, stimulus_subsets
+
+    labels = np.repeat(list("abcdefgh"), 40)
+    data = align(_assembly(320), _assembly(320, object_name=labels))
+    subsets = stimulus_subsets(data, {**SUBSET_DEFAULTS, "cross_validated": True, "stratify_by": "object_name"})
+    reference = StratifiedShuffleSplit(10, test_size=0.9, random_state=1).split(np.zeros(320), labels)
+    for ours, (_, test) in zip(subsets, reference, strict=True):
+        np.testing.assert_array_equal(ours, np.sort(test))
+    assert all(subset.size == 288 for subset in subsets)

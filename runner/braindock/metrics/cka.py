@@ -55,7 +55,8 @@ def linear_cka(gram_x: np.ndarray, gram_y: np.ndarray, unbiased: bool = False) -
 class CKA(Metric):
     """Linear CKA between source and target representations of the same stimuli (aligned by stimulus_id).
 
-    estimator: biased (Kornblith et al. 2019, Brain-Score's CKAMetric) | unbiased (debiased HSIC).
+    estimator: unbiased (debiased HSIC, Song et al. 2012; the default, as Brain-Score 2.4's `cka`) | biased
+    (Kornblith et al. 2019; Brain-Score's `cka_biased`).
     cross_validated: if True, Brain-Score's CKACrossValidated: CKA on `splits` random subsets of
     `subset_size` of the stimuli (seeded, optionally stratified by `stratify_by`), mean over subsets,
     error std (ddof=0) / sqrt(splits). Otherwise one CKA on all stimuli with error 0 (no estimate).
@@ -63,8 +64,8 @@ class CKA(Metric):
     """
 
     name: ClassVar[str] = "cka"
-    version: ClassVar[str] = "1.1"  # 1.1: subset products by scipy's BLAS; last bits differ from 1.0
-    defaults: ClassVar[dict[str, Any]] = {"kernel": "linear", "estimator": "biased", **SUBSET_DEFAULTS}
+    version: ClassVar[str] = "1.1"  # 1.1: unbiased by default; subsets drawn as Brain-Score's (test_size only)
+    defaults: ClassVar[dict[str, Any]] = {"kernel": "linear", "estimator": "unbiased", **SUBSET_DEFAULTS}
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
         p = self.parameters

@@ -4,9 +4,10 @@ Each normalisation maps (r, c) -> f(r, c) for the value and for every split, and
 error to first order with the ceiling held fixed: error = |df/dr| * raw.error. Squared forms keep the
 sign of r (r * |r|), so a negative correlation stays negative instead of turning into "explained variance".
 
-- "r/ceiling":        r / c                      (Brain-Score vision)
+- "r/ceiling":        r / c                      (Brain-Score vision 1.x neural benchmarks, Brain-Score language)
 - "(r/ceiling)^2":    r|r| / c^2                 (fraction of explainable variance, ceiling an r)
-- "r^2/ceiling":      r|r| / c                   (ceiling a reliability, i.e. explainable variance)
+- "r^2/ceiling":      r|r| / c                   (ceiling a reliability, i.e. explainable variance: Brain-Score
+                      vision 2.4's NeuralBenchmark, `explained_variance`; tests/parity shows the match)
 - "r/sqrt(ceiling)":  r_i / sqrt(c_i) per split  (Brain-Score's I1n/I2n: raw and ceiling splits are
                       paired, so both must have the same number of splits; value = mean, error = std
                       over splits, ddof=0)

@@ -37,7 +37,7 @@ class NeuralPredictivity(Metric):
     """
 
     name: ClassVar[str] = "neural_predictivity"
-    version: ClassVar[str] = "1.1"  # 1.1: PLS by LAPACK dsyevr, ridge/OLS from one in-place N_KK; last bits differ from 1.0
+    version: ClassVar[str] = "1.1"  # 1.1: PLS by LAPACK dsyevr, ridge/OLS from one in-place N_KK (last bits)
     defaults: ClassVar[dict[str, Any]] = {
         "regression": "pls", "n_components": 25, "alphas": None, "splits": 10, "train_size": 0.9,
         "split": "stratified_shuffle", "stratify_by": None, "group_by": None, "seed": 1,

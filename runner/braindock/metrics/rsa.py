@@ -148,7 +148,7 @@ class RDMSimilarity(Metric):
     """
 
     name: ClassVar[str] = "rdm"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"  # 1.1: cross-validated subsets as Brain-Score draws them (test_size only)
     defaults: ClassVar[dict[str, Any]] = dict(SUBSET_DEFAULTS)
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:

@@ -15,19 +15,26 @@ SPLIT_KINDS = ("stratified_shuffle", "fixed", "group_kfold")
 Split = tuple[np.ndarray, np.ndarray]  # (train rows, test rows)
 
 
-def shuffle_splits(n: int, splits: int, train_size: float, seed: int, strata: np.ndarray | None = None,
+def shuffle_splits(n: int, splits: int, train_size: float | None, seed: int, strata: np.ndarray | None = None,
                    test_size: float | None = None) -> list[Split]:
-    """Brain-Score's cross-validation: sklearn (Stratified)ShuffleSplit(splits, train_size, random_state=seed)."""
+    """Brain-Score's cross-validation: sklearn (Stratified)ShuffleSplit(splits, train_size=..., test_size=...,
+    random_state=seed). Give train_size (the test set is the rest) or test_size (the training set is the rest):
+    sizes are rounded as sklearn rounds them, so 1 - 0.9 in floating point never costs a stimulus."""
     _check_count(splits, "splits")
-    if not 0 < train_size < 1:
-        raise fail(f"train_size must be strictly between 0 and 1, got {train_size}", "parameters.train_size",
-                   "BAD_PARAMETER", expected="0 < train_size < 1", found=train_size)
-    n_train = int(np.floor(train_size * n))
-    n_test = n - n_train if test_size is None else int(np.ceil(test_size * n))
+    name, size = ("train_size", train_size) if test_size is None else ("test_size", test_size)
+    if not 0 < size < 1:
+        raise fail(f"{name} must be strictly between 0 and 1, got {size}", f"parameters.{name}",
+                   "BAD_PARAMETER", expected=f"0 < {name} < 1", found=size)
+    if test_size is None:
+        n_train = int(np.floor(train_size * n))
+        n_test = n - n_train
+    else:
+        n_test = int(np.ceil(test_size * n))
+        n_train = n - n_test
     if n_train < 3 or n_test < 3:
-        raise fail(f"{n} stimuli are too few for train_size={train_size}: {n_train} train / {n_test} test "
+        raise fail(f"{n} stimuli are too few for {name}={size}: {n_train} train / {n_test} test "
                    f"stimuli, need at least 3 of each", "stimuli", "TOO_FEW_STIMULI",
-                   fix="score on more stimuli or change train_size", expected=">= 3 train and >= 3 test",
+                   fix=f"score on more stimuli or change {name}", expected=">= 3 train and >= 3 test",
                    found=f"{n_train} train / {n_test} test")
     if strata is None:
         splitter = ShuffleSplit(n_splits=splits, train_size=train_size, test_size=test_size, random_state=seed)

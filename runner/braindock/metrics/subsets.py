@@ -24,5 +24,5 @@ def stimulus_subsets(data: Aligned, parameters: dict) -> list[np.ndarray] | None
                    "BAD_PARAMETER")
     n = data.stimulus_ids.size
     strata = data.coordinate(parameters["stratify_by"], "stratify_by") if parameters["stratify_by"] else None
-    splits = shuffle_splits(n, parameters["splits"], 1 - size, parameters["seed"], strata, test_size=size)
+    splits = shuffle_splits(n, parameters["splits"], None, parameters["seed"], strata, test_size=size)
     return [test for _, test in splits]

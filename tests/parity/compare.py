@@ -1,0 +1,353 @@
+"""Parity check: braindock's metrics against Brain-Score vision 2.4.2's own implementations, same inputs.
+
+    python tests/parity/compare.py --brainscore-python PATH [--json] [--keep DIR] [--tolerance 0.005]
+
+Runs in braindock's environment (`nox -s parity` sets everything up). It generates small deterministic
+inputs (320 stimuli of 8 objects x 600 features; 40 neuroids x 10 repetitions; 8 objects x 12 images
+with 20 2AFC trials per image and distractor), saves them to a folder, runs brainscore_side.py with the
+Brain-Score venv's python (PATH, or $BRAINSCORE_PYTHON), scores the same inputs with braindock, and
+prints per metric: ours, Brain-Score, |diff|, the largest per-split |diff|, |diff| of the errors, whether
+both used the same splits, and whether |diff| <= tolerance. Exit 1 when a compared metric differs by more
+than the tolerance (statistical rows: and by more than 3 standard errors) or Brain-Score failed to run.
+
+Parameters follow Brain-Score's defaults (10 splits, train 90%, StratifiedShuffleSplit over object_name,
+random_state 1; PLS 25 components; ridge alpha 1; CKA unbiased unless `cka_biased`; I1n/I2n 2 split-halves
+from RandomState(0)). Brain-Score splits in the target's row order and braindock in stimulus_id order, so
+the inputs are written sorted by stimulus_id. `kind` says how a row can agree:
+  exact          same definition, same random splits: should agree to rounding;
+  splits differ  meant to be exact, but the two drew different splits (see README); compared all the same;
+  statistical    Brain-Score draws its halves with another generator (internal consistency: ShuffleSplit
+                 over repetitions, random_state 1; ours: numpy default_rng(0).permutation): only the
+                 expected value is shared. Passes within the tolerance, or within 3 standard errors of the
+                 difference ("noise"). The indented rows below rerun ours on Brain-Score's own halves;
+  info           context only, not checked: the formula our benchmark.json files name, against Brain-Score's.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from braindock.metrics import Score, get_ceiling, get_metric, normalize
+from braindock.metrics.alignment import align
+from braindock.metrics.subsets import stimulus_subsets
+from braindock.testing import behaviour_pair, neural_assembly
+
+HERE = Path(__file__).resolve().parent
+TOLERANCE = 0.005
+N_OBJECTS, PER_OBJECT, N_FEATURES, N_NEUROIDS, N_REPETITIONS = 8, 40, 600, 40, 10
+STRATIFIED = {"stratify_by": "object_name", "splits": 10, "seed": 1}  # Brain-Score's Split defaults
+
+
+# ------------------------------------------------------------------------------------------ inputs
+def neural_inputs(seed: int = 0):
+    """(source, averaged target, target with every repetition), stimulus_ids sorted, 8 objects of 40."""
+    rng = np.random.default_rng(seed)
+    n = N_OBJECTS * PER_OBJECT
+    ids = np.array([f"stim{i:04d}" for i in range(n)])
+    objects = np.array([f"obj{i % N_OBJECTS}" for i in range(n)])
+    object_index = np.arange(n) % N_OBJECTS
+    latent = 0.7 * rng.standard_normal((N_OBJECTS, 20))[object_index] + rng.standard_normal((n, 20))
+    x = latent @ rng.standard_normal((20, N_FEATURES)) + 2.0 * rng.standard_normal((n, N_FEATURES))
+    signal = latent @ rng.standard_normal((20, N_NEUROIDS))
+    signal /= signal.std(axis=0)
+    repeated = signal[:, None, :] + 2.0 * rng.standard_normal((n, N_REPETITIONS, N_NEUROIDS))
+    neuroids = [f"n{j:03d}" for j in range(N_NEUROIDS)]
+    source = neural_assembly(x, stimulus_ids=ids, neuroid_ids=[f"f{j:04d}" for j in range(N_FEATURES)],
+                             object_name=objects)
+    target = neural_assembly(repeated.mean(axis=1), stimulus_ids=ids, neuroid_ids=neuroids, object_name=objects)
+    every = neural_assembly(repeated.reshape(-1, N_NEUROIDS), stimulus_ids=np.repeat(ids, N_REPETITIONS),
+                            neuroid_ids=neuroids, repetition=np.tile(np.arange(N_REPETITIONS), n),
+                            object_name=np.repeat(objects, N_REPETITIONS))
+    return source, target, every
+
+
+def behaviour_inputs(seed: int = 0):
+    """(model probabilities, per-trial human choices): behaviour_pair's simulation with a model that is
+    imperfect (its odds perturbed by log-normal noise), so the scores are not trivially high."""
+    source, trials = behaviour_pair(n_objects=8, images_per_object=12, trials_per_cell=20, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    probabilities = source.values * np.exp(0.5 * rng.standard_normal(source.shape))
+    source = source.copy(data=probabilities / probabilities.sum(axis=1, keepdims=True))
+    return source, trials
+
+
+def write_inputs(folder: Path, source, target, every, probabilities, trials) -> None:
+    np.save(folder / "neural_source.npy", source.values)
+    np.save(folder / "neural_target.npy", target.values)
+    np.save(folder / "neural_repeated.npy", every.values)
+    np.save(folder / "behaviour_probabilities.npy", probabilities.values)
+    as_list = lambda a, c: [str(v) if isinstance(v, str) else v.item() for v in a[c].values]
+    coords = {
+        "stimulus_id": as_list(target, "stimulus_id"), "object_name": as_list(target, "object_name"),
+        "feature_id": as_list(source, "neuroid_id"), "neuroid_id": as_list(target, "neuroid_id"),
+        "repeated_stimulus_id": as_list(every, "stimulus_id"), "repeated_repetition": as_list(every, "repetition"),
+        "image_id": as_list(probabilities, "stimulus_id"), "objects": as_list(probabilities, "choice"),
+        **{f"trial_{name}": as_list(trials, name) for name in ("stimulus_id", "truth", "distractor", "choice")},
+    }
+    (folder / "coords.json").write_text(json.dumps(coords))
+
+
+def run_brainscore(python: str, folder: Path) -> dict:
+    out = folder / "brainscore.json"
+    env = {**os.environ, "BS_INSTALL_DEPENDENCIES": "no", "PYTHONWARNINGS": "ignore"}
+    proc = subprocess.run([python, str(HERE / "brainscore_side.py"), str(folder), str(out)], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"brainscore_side.py failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    return json.loads(out.read_text())
+
+
+# --------------------------------------------------------------------------------------------- ours
+def digest(splits) -> str:
+    """braindock's splits_sha256 of (train ids, test ids) lists (ids in stimulus_id order)."""
+    text = "\n".join(f"{','.join(map(str, train))}|{','.join(map(str, test))}" for train, test in splits)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def our_subset_ids(metric, source, target) -> list:
+    """The stimulus subsets our cross-validated CKA/RDM evaluate, as (other, subset) stimulus_id lists."""
+    data = align(source, target, check_constant_target=False)
+    ids = data.stimulus_ids
+    return [[sorted(np.setdiff1d(ids, ids[rows]).tolist()), ids[rows].tolist()]
+            for rows in stimulus_subsets(data, metric.parameters)]
+
+
+@dataclass(frozen=True)
+class OnTheirSplits:
+    """Our metric evaluated once per Brain-Score split, aggregated as Brain-Score does (mean, std/sqrt(n))."""
+
+    per_split: np.ndarray
+
+    @property
+    def value(self) -> float:
+        return float(self.per_split.mean())
+
+    @property
+    def error(self) -> float:
+        return float(self.per_split.std() / np.sqrt(self.per_split.size))
+
+
+def on_their_subsets(metric, source, target, their_splits) -> OnTheirSplits:
+    """Our (not cross-validated) metric on each stimulus subset Brain-Score's TestOnlyCrossValidation drew."""
+    per_split = []
+    for _, subset in their_splits:
+        rows = np.flatnonzero(np.isin(target["stimulus_id"].values, subset))
+        per_split.append(metric(source.isel(presentation=rows), target.isel(presentation=rows)).value)
+    return OnTheirSplits(np.array(per_split))
+
+
+def ceiling_on_their_halves(every, their_splits) -> OnTheirSplits:
+    """Our internal consistency on each of Brain-Score's repetition halves. Our ceiling documents its halves as
+    default_rng(seed).permutation of the distinct repetitions cut at floor(R/2); relabelling the repetitions so
+    that this permutation's first half holds Brain-Score's first half makes one split of ours use its halves."""
+    labels = np.unique(every["repetition"].values)
+    order = np.random.default_rng(0).permutation(labels.size)
+    per_split = []
+    for first, second in their_splits:
+        if len(first) != labels.size // 2:
+            raise ValueError(f"Brain-Score's halves {first} / {second} are not split at floor(R/2)")
+        relabel = dict(zip(first + second, labels[order].tolist()))
+        repetitions = [relabel[r] for r in every["repetition"].values.tolist()]
+        relabelled = every.assign_coords(repetition=("presentation", repetitions))
+        per_split.append(get_ceiling("internal_consistency", splits=1, seed=0)(relabelled).value)
+    return OnTheirSplits(np.array(per_split))
+
+
+def ours(source, target, every, probabilities, trials, theirs: dict) -> dict:
+    """key -> (Score, our splits as id lists or a sha256, or None)."""
+    out = {}
+    alpha_list = theirs.get("_parameters", {}).get("ridgecv_alphas")
+
+    def predictivity(regression, **params):
+        score = get_metric("neural_predictivity", regression=regression, train_size=0.9, **STRATIFIED,
+                           **params)(source, target)
+        return score, score.details["splits_sha256"]
+
+    out["pls"] = predictivity("pls", n_components=25)
+    out["ridge"] = predictivity("ridge", alphas=1.0)
+    out["linear"] = predictivity("ols")
+    out["ridgecv"] = predictivity("ridgecv", alphas=alpha_list)
+    for key, name, params in (("cka", "cka", {"estimator": "unbiased"}), ("cka_biased", "cka", {"estimator": "biased"}),
+                              ("rdm", "rdm", {})):
+        out[key] = (get_metric(name, **params)(source, target), None)
+    for key, name, params in (("cka_cv", "cka", {"estimator": "unbiased"}),
+                              ("cka_cv_biased", "cka", {"estimator": "biased"}), ("rdm_cv", "rdm", {})):
+        metric = get_metric(name, cross_validated=True, subset_size=0.9, **STRATIFIED, **params)
+        out[key] = (metric(source, target), our_subset_ids(metric, source, target))
+        if "splits" in theirs.get(key, {}):
+            out[f"{key}_their_splits"] = (on_their_subsets(get_metric(name, **params), source, target,
+                                                           theirs[key]["splits"]), None)
+    ceiling = get_ceiling("internal_consistency", splits=10, seed=0)(every)
+    out["internal_consistency"] = (ceiling, None)
+    if "splits" in theirs.get("internal_consistency", {}):
+        halves = ceiling_on_their_halves(every, theirs["internal_consistency"]["splits"])
+        out["internal_consistency_their_splits"] = (halves, None)
+        as_score = Score(value=halves.value, error=halves.error, metric=ceiling.metric, version=ceiling.version,
+                         parameters={"halves": "Brain-Score's"}, per_split=halves.per_split)
+        out["pls_ceiled_their_splits"] = (normalize("r^2/ceiling", out["pls"][0], as_score), None)
+    out["pls_ceiled"] = (normalize("r^2/ceiling", out["pls"][0], ceiling), None)
+    out["pls_ceiled_r"] = (normalize("r/ceiling", out["pls"][0], ceiling), None)
+    for name in ("i2n", "i1n"):
+        raw = get_metric(name, splits=2, seed=0)(probabilities, trials)
+        half = get_ceiling(f"{name}_split_half", splits=2, seed=0)(trials)
+        out[name], out[f"{name}_ceiling"] = (raw, None), (half, None)
+        if name == "i2n":
+            out["i2n_ceiled"] = (normalize("r/sqrt(ceiling)", raw, half), None)
+    return out
+
+
+# Row order, label, how the two can agree, and which Brain-Score key it is compared with.
+ROWS = [
+    ("pls", "predictivity, PLS 25 (`pls`)", "exact"),
+    ("ridge", "predictivity, ridge alpha 1 (`ridge`)", "exact"),
+    ("linear", "predictivity, OLS (`linear_predictivity`)", "exact"),
+    ("ridgecv", "predictivity, RidgeCV (composed)", "exact"),
+    ("cka", "CKA unbiased (`cka`)", "exact"),
+    ("cka_biased", "CKA biased (`cka_biased`)", "exact"),
+    ("cka_cv", "CKA unbiased, cross-validated (`cka_cv`)", "exact"),
+    ("cka_cv_biased", "CKA biased, cross-validated (composed)", "exact"),
+    ("rdm", "RDM (`rdm`)", "exact"),
+    ("rdm_cv", "RDM, cross-validated (`rdm_cv`)", "exact"),
+    ("cka_cv_their_splits", "  cka_cv: ours on Brain-Score's subsets", "exact"),
+    ("cka_cv_biased_their_splits", "  biased: ours on Brain-Score's subsets", "exact"),
+    ("rdm_cv_their_splits", "  rdm_cv: ours on Brain-Score's subsets", "exact"),
+    ("internal_consistency", "internal consistency ceiling", "statistical"),
+    ("internal_consistency_their_splits", "  ours on Brain-Score's halves", "exact"),
+    ("pls_ceiled", "PLS ceiled r^2/ceiling (NeuralBenchmark)", "statistical"),
+    ("pls_ceiled_their_splits", "  ceiling from Brain-Score's halves", "exact"),
+    ("pls_ceiled_r", "PLS ceiled r/ceiling (ours) vs r^2/ceiling", "info"),
+    ("i2n", "I2n (`i2n`)", "exact"),
+    ("i2n_ceiling", "I2n split-half ceiling (`i2n`.ceiling)", "exact"),
+    ("i2n_ceiled", "I2n ceiled r/sqrt(ceiling) (Rajalingham2018)", "exact"),
+    ("i1n", "I1n (i1i2 `I1n`, unregistered)", "exact"),
+    ("i1n_ceiling", "I1n split-half ceiling (`I1n`.ceiling)", "exact"),
+]
+NOISE_FROM = {"pls_ceiled": "internal_consistency"}  # the row whose random halves make this one statistical
+BRAINSCORE_KEY = {"pls_ceiled_r": "pls_ceiled", "cka_cv_their_splits": "cka_cv",
+                  "cka_cv_biased_their_splits": "cka_cv_biased", "rdm_cv_their_splits": "rdm_cv",
+                  "internal_consistency_their_splits": "internal_consistency",
+                  "pls_ceiled_their_splits": "pls_ceiled"}
+
+
+def compare(our_scores: dict, theirs: dict, tolerance: float) -> list[dict]:
+    rows = []
+    for key, label, kind in ROWS:
+        bs = theirs.get(BRAINSCORE_KEY.get(key, key), {"failed": "not run"})
+        if key not in our_scores:  # a row on Brain-Score's splits, which it could not produce
+            continue
+        score, our_splits = our_scores[key]
+        row = {"key": key, "metric": label, "kind": kind, "ours": float(score.value), "ours_error": float(score.error)}
+        if "failed" in bs:
+            rows.append({**row, "brainscore": None, "failed": bs["failed"], "within": False})
+            continue
+        row.update(brainscore=bs["value"], brainscore_error=bs.get("error"), diff=abs(score.value - bs["value"]))
+        if bs.get("error") is not None:
+            row["error_diff"] = abs(score.error - bs["error"])
+        ours_split, their_split = np.ravel(score.per_split), np.asarray(bs.get("per_split", []), dtype=float)
+        row.update(ours_per_split=ours_split.tolist(), brainscore_per_split=their_split.tolist())
+        if ours_split.size and ours_split.size == their_split.size and kind != "info":
+            row["max_split_diff"] = float(np.max(np.abs(ours_split - their_split)))
+        if "splits" in bs and our_splits is not None:
+            their_splits = bs["splits"]
+            row["same_splits"] = (digest(their_splits) == our_splits if isinstance(our_splits, str)
+                                  else their_splits == our_splits)
+            if not row["same_splits"] and kind == "exact":
+                row["kind"] = "splits differ"
+        elif key.endswith("_their_splits"):
+            row["same_splits"] = True
+        if row["kind"] in ("statistical", "splits differ") and row.get("brainscore_error") is not None:
+            row["spread"] = float(np.hypot(score.error, row["brainscore_error"]))  # SE of the difference
+        if key in NOISE_FROM:  # only the ceiling differs: its SE, carried through r^2/c (d/dc = -value/c)
+            source_row = next(r for r in rows if r["key"] == NOISE_FROM[key])
+            ceiling = our_scores[NOISE_FROM[key]][0]
+            row["spread"] = float(abs(score.value) / ceiling.value * source_row.get("spread", np.inf))
+        row["within"] = row["diff"] <= tolerance
+        # different random halves: a larger |diff| passes while it is within 3 standard errors of the difference
+        row["within_noise"] = row["kind"] == "statistical" and row["diff"] <= 3 * row.get("spread", 0.0)
+        rows.append(row)
+    return rows
+
+
+def small(value: float) -> str:
+    return f"{value:.4f}" if value >= 1e-4 or value == 0 else f"{value:.0e}"
+
+
+def table(rows: list[dict], tolerance: float) -> str:
+    fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8}"
+    lines = [fmt.format("metric", "ours", "Brain-Score", "|diff|", "max split", "error", "same", f"<={tolerance:g}",
+                        "kind", "SE diff"),
+             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "")]
+    for r in rows:
+        if r.get("failed"):
+            lines.append(fmt.format(r["metric"], f"{r['ours']:.4f}", "FAILED", "", "", "", "", "NO", r["kind"], ""))
+            continue
+        same = {True: "yes", False: "NO"}.get(r.get("same_splits"), "-")
+        within = ("(info)" if r["kind"] == "info" else "yes" if r["within"] else "noise" if r["within_noise"]
+                  else "NO")
+        split = small(r["max_split_diff"]) if "max_split_diff" in r else "-"
+        spread = f"{r['spread']:.4f}" if "spread" in r else ""
+        error = small(r["error_diff"]) if "error_diff" in r else "-"
+        lines.append(fmt.format(r["metric"], f"{r['ours']:.4f}", f"{r['brainscore']:.4f}", small(r["diff"]),
+                                split, error, same, within, r["kind"], spread))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--brainscore-python", default=os.environ.get("BRAINSCORE_PYTHON"),
+                        help="python of the venv holding brainscore-vision 2.4.2 (or $BRAINSCORE_PYTHON)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    parser.add_argument("--keep", type=Path, help="keep the inputs and Brain-Score's JSON in this folder")
+    parser.add_argument("--tolerance", type=float, default=TOLERANCE)
+    args = parser.parse_args(argv)
+    if not args.brainscore_python:
+        parser.error("--brainscore-python (or $BRAINSCORE_PYTHON) is required: `nox -s parity` sets it up")
+
+    source, target, every = neural_inputs()
+    probabilities, trials = behaviour_inputs()
+    with tempfile.TemporaryDirectory(prefix="parity-") as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_inputs(folder, source, target, every, probabilities, trials)
+        start = time.perf_counter()
+        theirs = run_brainscore(args.brainscore_python, folder)
+        bs_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    our_scores = ours(source, target, every, probabilities, trials, theirs)
+    our_seconds = time.perf_counter() - start
+    rows = compare(our_scores, theirs, args.tolerance)
+    checked = [r for r in rows if r["kind"] != "info"]
+    failed = [r for r in checked if not (r["within"] or r.get("within_noise"))]
+    if args.json:
+        print(json.dumps({"tolerance": args.tolerance, "rows": rows, "versions": theirs.get("_versions"),
+                          "seconds": {"brainscore": bs_seconds, "braindock": our_seconds},
+                          "ok": not failed}, indent=1))
+    else:
+        versions = theirs.get("_versions", {})
+        print(f"braindock vs brainscore_vision {versions.get('brainscore_vision')} "
+              f"(brainscore_core {versions.get('brainscore_core')}); Brain-Score side {bs_seconds:.1f} s, "
+              f"ours {our_seconds:.1f} s")
+        print(table(rows, args.tolerance))
+        for r in rows:
+            if r.get("failed"):
+                print(f"\n{r['metric']}: Brain-Score failed:\n{r['failed']}")
+        noise = sum(1 for r in checked if not r["within"] and r.get("within_noise"))
+        print(f"\n{sum(r['within'] for r in checked)} of {len(checked)} compared metrics within {args.tolerance:g}"
+              + (f"; {noise} statistical one(s) outside it but within 3 standard errors of the difference"
+                 if noise else "")
+              + (f"; FAILED: {', '.join(r['key'] for r in failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
