@@ -7,9 +7,14 @@ it never imports braindock. Inputs (see compare.py `write_inputs`):
   neural_source.npy (stimulus x feature), neural_target.npy (stimulus x neuroid, averaged over repetitions),
   neural_repeated.npy (stimulus*repetition x neuroid), behaviour_probabilities.npy (image x object),
   coords.json (stimulus_id, object_name, feature_id, neuroid_id, repeated_stimulus_id, repeated_repetition,
-  image_id, objects, trial_stimulus_id, trial_truth, trial_distractor, trial_choice).
-Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds"} or {"failed": traceback, "seconds"}},
-plus "_versions" (packages, paths, whether torch got imported) and "_parameters" (Brain-Score's RidgeCV alphas).
+  image_id, objects, trial_stimulus_id, trial_truth, trial_distractor, trial_choice);
+  options.json (optional): {"cases": [keys] or null (all), "ridgecv_alphas": [alphas] or null (ALPHA_LIST)}.
+Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "case_seconds"} or
+{"failed": traceback, "seconds": null, "case_seconds"}}, plus "_versions" (packages, paths, whether torch got
+imported) and "_parameters" (the RidgeCV alphas used, the cases run).
+"seconds" is the wall time of the one metric call alone (`metric(...)`, `metric.ceiling(...)`): the metric
+object is built before the clock starts, and the splits are read back after it stops. Rows derived from
+earlier scores (pls_ceiled, i2n_ceiled) have "seconds": null. "case_seconds" is the whole case.
 "splits" lists each split's (train, test) stimulus_ids (or repetition values) as Brain-Score's own
 Split.build_splits produced them, so compare.py can tell whether both sides used the same splits.
 """
@@ -99,52 +104,69 @@ def split_ids(split, assembly) -> list:
     return [[sorted(values[train].tolist()), sorted(values[test].tolist())] for train, test in splits]
 
 
-def run(folder: Path) -> dict:
+def timed(call):
+    """(result, wall seconds) of one call."""
+    start = time.perf_counter()
+    result = call()
+    return result, time.perf_counter() - start
+
+
+def run(folder: Path, options: dict) -> dict:
     source, target, repeated, probabilities, trials = load_inputs(folder)
+    alphas = options.get("ridgecv_alphas") or ALPHA_LIST
     scores = {}  # Brain-Score Score objects, each computed once (the ceiled rows reuse them)
     cases = {}
 
     def predictivity(key, metric):
-        scores[key] = metric(source, target)
-        return {**summary(scores[key]), "splits": split_ids(metric.cross_validation._split, target)}
+        scores[key], seconds = timed(lambda: metric(source, target))
+        return {**summary(scores[key]), "splits": split_ids(metric.cross_validation._split, target),
+                "seconds": seconds}
 
     cases["pls"] = lambda: predictivity("pls", load_metric("pls", **STRATIFIED))
     cases["ridge"] = lambda: predictivity("ridge", load_metric("ridge", **STRATIFIED))
     cases["linear"] = lambda: predictivity("linear", load_metric("linear_predictivity", **STRATIFIED))
     # not registered as a cross-validated metric in 2.4.2: Brain-Score's own parts, composed as its `pls`/`ridge`
     cases["ridgecv"] = lambda: predictivity("ridgecv", CrossRegressedCorrelation(
-        regression=ridge_cv_regression(), correlation=pearsonr_correlation(), **STRATIFIED))
+        regression=ridge_cv_regression(alphas=alphas), correlation=pearsonr_correlation(), **STRATIFIED))
+
+    def plain(metric):
+        score, seconds = timed(lambda: metric(source, target))
+        return {**summary(score), "seconds": seconds}
 
     def test_only(metric):
-        score = metric(source, target)
-        return {**summary(score), "splits": split_ids(metric._cross_validation._cross_validation._split, target)}
+        score, seconds = timed(lambda: metric(source, target))
+        return {**summary(score), "splits": split_ids(metric._cross_validation._cross_validation._split, target),
+                "seconds": seconds}
 
-    cases["cka"] = lambda: summary(load_metric("cka")(source, target))  # unbiased=True by default
-    cases["cka_biased"] = lambda: summary(load_metric("cka_biased")(source, target))
+    cases["cka"] = lambda: plain(load_metric("cka"))  # unbiased=True by default
+    cases["cka_biased"] = lambda: plain(load_metric("cka_biased"))
     cases["cka_cv"] = lambda: test_only(load_metric("cka_cv"))  # unbiased, stratified by object_name
     cases["cka_cv_biased"] = lambda: test_only(CKACrossValidated(unbiased=False))  # not registered; same class
-    cases["rdm"] = lambda: summary(load_metric("rdm")(source, target))
+    cases["rdm"] = lambda: plain(load_metric("rdm"))
     cases["rdm_cv"] = lambda: test_only(load_metric("rdm_cv"))
 
     def internal_consistency():
         ceiling = load_ceiling("internal_consistency")
-        scores["internal_consistency"] = ceiling(repeated)
+        scores["internal_consistency"], seconds = timed(lambda: ceiling(repeated))
         return {**summary(scores["internal_consistency"]),
-                "splits": split_ids(ceiling._consistency._cross_validation._split, repeated)}
+                "splits": split_ids(ceiling._consistency._cross_validation._split, repeated), "seconds": seconds}
 
     cases["internal_consistency"] = internal_consistency
-    # NeuralBenchmark.__call__ (MajajHong2015 etc.): explained_variance(raw, ceiling) = r^2 / ceiling
-    cases["pls_ceiled"] = lambda: summary(explained_variance(scores["pls"], scores["internal_consistency"]))
+    # NeuralBenchmark.__call__ (MajajHong2015 etc.): explained_variance(raw, ceiling) = r^2 / ceiling; not timed
+    cases["pls_ceiled"] = lambda: {**summary(explained_variance(scores["pls"], scores["internal_consistency"])),
+                                   "seconds": None}
 
     def behaviour(key, metric, ceiling=False):
-        scores[key] = metric.ceiling(trials) if ceiling else metric(probabilities.copy(), trials)
-        return summary(scores[key])
+        copy = probabilities.copy()
+        scores[key], seconds = timed((lambda: metric.ceiling(trials)) if ceiling else (lambda: metric(copy, trials)))
+        return {**summary(scores[key]), "seconds": seconds}
 
     def i2n_ceiled():  # Rajalingham2018's ceil_score: per split r / sqrt(ceiling), then the metric's aggregate
         benchmark = object.__new__(_DicarloRajalingham2018)  # only ceil_score is used, which needs no data
         benchmark._metric = load_metric("i2n")
         score = benchmark.ceil_score(scores["i2n"], scores["i2n_ceiling"])
-        return {"value": float(score.values), "error": _float(score.attrs.get("error")), "per_split": []}
+        return {"value": float(score.values), "error": _float(score.attrs.get("error")), "per_split": [],
+                "seconds": None}  # reuses the two scores above: not timed
 
     cases["i2n"] = lambda: behaviour("i2n", load_metric("i2n"))
     cases["i2n_ceiling"] = lambda: behaviour("i2n_ceiling", load_metric("i2n"), ceiling=True)  # skipna=False
@@ -152,14 +174,21 @@ def run(folder: Path) -> dict:
     cases["i1n"] = lambda: behaviour("i1n", I1n())  # in i1i2/metric.py but not registered (`i1` is I1)
     cases["i1n_ceiling"] = lambda: behaviour("i1n_ceiling", I1n(), ceiling=True)
 
+    wanted = options.get("cases")
+    unknown = sorted(set(wanted or ()) - set(cases))
+    if unknown:
+        raise ValueError(f"unknown cases {unknown}; known: {sorted(cases)}")
     results = {}
     for name, case in cases.items():
+        if wanted is not None and name not in wanted:
+            continue
         start = time.perf_counter()
         try:
             results[name] = case()
         except Exception:  # report what failed, never a made-up number
-            results[name] = {"failed": traceback.format_exc(limit=6)}
-        results[name]["seconds"] = round(time.perf_counter() - start, 3)
+            results[name] = {"failed": traceback.format_exc(limit=6), "seconds": None}
+        results[name]["case_seconds"] = time.perf_counter() - start
+    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "cases": list(results)}
     return results
 
 
@@ -170,10 +199,11 @@ def main(argv: list[str]) -> int:
     import brainscore_core
     import brainscore_vision
     from importlib.metadata import version
-    results = run(Path(argv[1]))
+    folder = Path(argv[1])
+    options = json.loads((folder / "options.json").read_text()) if (folder / "options.json").exists() else {}
+    results = run(folder, options)
     results["_versions"] = {name: version(name) for name in (
         "brainscore_vision", "brainscore_core", "numpy", "scipy", "scikit-learn", "xarray", "pandas")}
-    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in ALPHA_LIST]}  # ridge_cv_regression's default
     results["_versions"]["paths"] = [brainscore_vision.__file__, brainscore_core.__file__]
     results["_versions"]["torch_imported"] = "torch" in sys.modules
     Path(argv[2]).write_text(json.dumps(results, indent=1))
