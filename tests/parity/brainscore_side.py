@@ -8,7 +8,8 @@ it never imports braindock. Inputs (see compare.py `write_inputs`):
   neural_repeated.npy (stimulus*repetition x neuroid), behaviour_probabilities.npy (image x object),
   coords.json (stimulus_id, object_name, feature_id, neuroid_id, repeated_stimulus_id, repeated_repetition,
   image_id, objects, trial_stimulus_id, trial_truth, trial_distractor, trial_choice);
-  options.json (optional): {"cases": [keys] or null (all), "ridgecv_alphas": [alphas] or null (ALPHA_LIST)}.
+  options.json (optional): {"cases": [keys] or null (all), "ridgecv_alphas": [alphas] or null (ALPHA_LIST),
+  "ceiling_skipna": the I1n/I2n ceilings' skipna (default false, as Rajalingham2018)}.
 Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "case_seconds"} or
 {"failed": traceback, "seconds": null, "case_seconds"}}, plus "_versions" (packages, paths, whether torch got
 imported) and "_parameters" (the RidgeCV alphas used, the cases run).
@@ -114,6 +115,7 @@ def timed(call):
 def run(folder: Path, options: dict) -> dict:
     source, target, repeated, probabilities, trials = load_inputs(folder)
     alphas = options.get("ridgecv_alphas") or ALPHA_LIST
+    skipna = bool(options.get("ceiling_skipna", False))
     scores = {}  # Brain-Score Score objects, each computed once (the ceiled rows reuse them)
     cases = {}
 
@@ -157,8 +159,9 @@ def run(folder: Path, options: dict) -> dict:
                                    "seconds": None}
 
     def behaviour(key, metric, ceiling=False):
-        copy = probabilities.copy()
-        scores[key], seconds = timed((lambda: metric.ceiling(trials)) if ceiling else (lambda: metric(copy, trials)))
+        copy = probabilities.copy()  # outside the clock
+        call = (lambda: metric.ceiling(trials, skipna=skipna)) if ceiling else (lambda: metric(copy, trials))
+        scores[key], seconds = timed(call)
         return {**summary(scores[key]), "seconds": seconds}
 
     def i2n_ceiled():  # Rajalingham2018's ceil_score: per split r / sqrt(ceiling), then the metric's aggregate
@@ -169,7 +172,7 @@ def run(folder: Path, options: dict) -> dict:
                 "seconds": None}  # reuses the two scores above: not timed
 
     cases["i2n"] = lambda: behaviour("i2n", load_metric("i2n"))
-    cases["i2n_ceiling"] = lambda: behaviour("i2n_ceiling", load_metric("i2n"), ceiling=True)  # skipna=False
+    cases["i2n_ceiling"] = lambda: behaviour("i2n_ceiling", load_metric("i2n"), ceiling=True)
     cases["i2n_ceiled"] = i2n_ceiled
     cases["i1n"] = lambda: behaviour("i1n", I1n())  # in i1i2/metric.py but not registered (`i1` is I1)
     cases["i1n_ceiling"] = lambda: behaviour("i1n_ceiling", I1n(), ceiling=True)
@@ -188,7 +191,8 @@ def run(folder: Path, options: dict) -> dict:
         except Exception:  # report what failed, never a made-up number
             results[name] = {"failed": traceback.format_exc(limit=6), "seconds": None}
         results[name]["case_seconds"] = time.perf_counter() - start
-    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "cases": list(results)}
+    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "ceiling_skipna": skipna,
+                              "cases": list(results)}
     return results
 
 

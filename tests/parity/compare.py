@@ -1,14 +1,28 @@
 """Parity check: braindock's metrics against Brain-Score vision 2.4.2's own implementations, same inputs.
 
     python tests/parity/compare.py --brainscore-python PATH [--json] [--keep DIR] [--tolerance 0.005]
+                                   [--size {parity,small,large}] [--metrics a,b,...]
 
-Runs in braindock's environment (`nox -s parity` sets everything up). It generates small deterministic
-inputs (320 stimuli of 8 objects x 600 features; 40 neuroids x 10 repetitions; 8 objects x 12 images
-with 20 2AFC trials per image and distractor), saves them to a folder, runs brainscore_side.py with the
-Brain-Score venv's python (PATH, or $BRAINSCORE_PYTHON), scores the same inputs with braindock, and
-prints per metric: ours, Brain-Score, |diff|, the largest per-split |diff|, |diff| of the errors, whether
-both used the same splits, and whether |diff| <= tolerance. Exit 1 when a compared metric differs by more
+Runs in braindock's environment (`nox -s parity` sets everything up). It generates deterministic inputs,
+saves them to a folder, runs brainscore_side.py with the Brain-Score venv's python (PATH, or
+$BRAINSCORE_PYTHON), scores the same inputs with braindock, and prints per metric: ours, Brain-Score,
+|diff|, the largest per-split |diff|, |diff| of the errors, whether both used the same splits, whether
+|diff| <= tolerance, and the wall time of the one metric call on each side with their ratio (Brain-Score /
+ours; rows derived from earlier scores are not timed: '-'). Exit 1 when a compared metric differs by more
 than the tolerance (statistical rows: and by more than 3 standard errors) or Brain-Score failed to run.
+
+--size parity (default): small inputs (320 stimuli of 8 objects x 600 features; 40 neuroids x 10
+  repetitions; 8 objects x 12 images with 20 2AFC trials per image and distractor); RidgeCV over
+  Brain-Score's ALPHA_LIST on both sides.
+--size small / large: the sizes of tests/bench/bench_metrics.py (640 x 2,000 x 168 / 3,200 x 10,000 x 256),
+  its neural_data, repeated_data (10 repetitions) and behaviour_pair (24 objects x 10 / 50 images, 4 trials
+  per cell), with 8 object categories for stratification; RidgeCV over braindock's default alphas
+  (logspace(-3, 3, 7)) on both sides; Brain-Score's I1n/I2n ceilings with skipna=True (4 trials per cell
+  leave cells undefined in one half, which its skipna=False asserts against; ours drop them, as skipna=True).
+--metrics: comma-separated substrings of the row keys (pls, ridge, linear, ridgecv, cka, cka_biased, cka_cv,
+  cka_cv_biased, rdm, rdm_cv, internal_consistency, pls_ceiled, i2n, i2n_ceiling, i2n_ceiled, i1n,
+  i1n_ceiling, ...); both sides compute only those. A derived row runs only when its inputs are selected too
+  (pls_ceiled: pls and internal_consistency; i2n_ceiled: i2n and i2n_ceiling).
 
 Parameters follow Brain-Score's defaults (10 splits, train 90%, StratifiedShuffleSplit over object_name,
 random_state 1; PLS 25 components; ridge alpha 1; CKA unbiased unless `cka_biased`; I1n/I2n 2 split-halves
@@ -26,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -39,6 +54,7 @@ import numpy as np
 
 from braindock.metrics import Score, get_ceiling, get_metric, normalize
 from braindock.metrics.alignment import align
+from braindock.metrics.regression import DEFAULT_RIDGECV_ALPHAS
 from braindock.metrics.subsets import stimulus_subsets
 from braindock.testing import behaviour_pair, neural_assembly
 
@@ -46,6 +62,9 @@ HERE = Path(__file__).resolve().parent
 TOLERANCE = 0.005
 N_OBJECTS, PER_OBJECT, N_FEATURES, N_NEUROIDS, N_REPETITIONS = 8, 40, 600, 40, 10
 STRATIFIED = {"stratify_by": "object_name", "splits": 10, "seed": 1}  # Brain-Score's Split defaults
+BENCH = HERE.parent / "bench" / "bench_metrics.py"  # --size small/large: its sizes and data generators
+BENCH_BEHAVIOUR = {"small": (24, 10), "large": (24, 50)}  # (objects, images per object), as its cases()
+BENCH_TRIALS_PER_CELL = 4  # as its cases()
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -81,7 +100,34 @@ def behaviour_inputs(seed: int = 0):
     return source, trials
 
 
-def write_inputs(folder: Path, source, target, every, probabilities, trials) -> None:
+def bench_inputs(size: str):
+    """(source, target, every, probabilities, trials) at a size of tests/bench/bench_metrics.py, with its own
+    generators: neural_data (40-dim latent + noise, float64) for source and target, repeated_data for the
+    repetitions (internal consistency), behaviour_pair as its cases(). Every stimulus gets one of
+    N_OBJECTS object_name values (round robin over the sorted stimulus_ids) for stratification."""
+    spec = importlib.util.spec_from_file_location("bench_metrics", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    n, n_features, n_neuroids = bench.SIZES[size]
+    x, y = bench.neural_data(n, n_features, n_neuroids)
+    every = bench.repeated_data(n, n_neuroids)
+    ids = np.unique(every["stimulus_id"].values)  # sorted: row i of x and y is stimulus ids[i]
+    if ids.size != n:
+        raise ValueError(f"repeated_data gave {ids.size} stimuli, expected {n}")
+    objects = np.array([f"obj{i % N_OBJECTS}" for i in range(n)])
+    object_of = dict(zip(ids, objects))
+    source = neural_assembly(x.values, stimulus_ids=ids, neuroid_ids=[f"f{j:05d}" for j in range(n_features)],
+                             object_name=objects)
+    target = neural_assembly(y.values, stimulus_ids=ids, neuroid_ids=every["neuroid_id"].values,
+                             object_name=objects)
+    every = every.assign_coords(object_name=("presentation", [object_of[s] for s in every["stimulus_id"].values]))
+    n_objects, images = BENCH_BEHAVIOUR[size]
+    probabilities, trials = behaviour_pair(n_objects=n_objects, images_per_object=images,
+                                           trials_per_cell=BENCH_TRIALS_PER_CELL)
+    return source, target, every, probabilities, trials
+
+
+def write_inputs(folder: Path, source, target, every, probabilities, trials, options: dict) -> None:
     np.save(folder / "neural_source.npy", source.values)
     np.save(folder / "neural_target.npy", target.values)
     np.save(folder / "neural_repeated.npy", every.values)
@@ -95,6 +141,7 @@ def write_inputs(folder: Path, source, target, every, probabilities, trials) -> 
         **{f"trial_{name}": as_list(trials, name) for name in ("stimulus_id", "truth", "distractor", "choice")},
     }
     (folder / "coords.json").write_text(json.dumps(coords))
+    (folder / "options.json").write_text(json.dumps(options))  # brainscore_side.py: cases to run, RidgeCV alphas
 
 
 def run_brainscore(python: str, folder: Path) -> dict:
@@ -163,47 +210,66 @@ def ceiling_on_their_halves(every, their_splits) -> OnTheirSplits:
     return OnTheirSplits(np.array(per_split))
 
 
-def ours(source, target, every, probabilities, trials, theirs: dict) -> dict:
-    """key -> (Score, our splits as id lists or a sha256, or None)."""
-    out = {}
-    alpha_list = theirs.get("_parameters", {}).get("ridgecv_alphas")
+def ours(source, target, every, probabilities, trials, theirs: dict, selected) -> tuple[dict, dict]:
+    """(key -> (Score, our splits as id lists or a sha256, or None), key -> seconds of the one metric call),
+    for the selected keys. As on Brain-Score's side, the metric is built before the clock starts and only
+    its call is timed; rows derived from earlier scores and the reruns on Brain-Score's splits are not timed."""
+    out, seconds = {}, {}
+    want = set(selected).__contains__
+    alpha_list = theirs.get("_parameters", {}).get("ridgecv_alphas")  # the alphas Brain-Score's RidgeCV used
 
-    def predictivity(regression, **params):
-        score = get_metric("neural_predictivity", regression=regression, train_size=0.9, **STRATIFIED,
-                           **params)(source, target)
-        return score, score.details["splits_sha256"]
+    def timed(key, metric, *inputs):
+        start = time.perf_counter()
+        score = metric(*inputs)
+        seconds[key] = time.perf_counter() - start
+        return score
 
-    out["pls"] = predictivity("pls", n_components=25)
-    out["ridge"] = predictivity("ridge", alphas=1.0)
-    out["linear"] = predictivity("ols")
-    out["ridgecv"] = predictivity("ridgecv", alphas=alpha_list)
+    def predictivity(key, regression, **params):
+        metric = get_metric("neural_predictivity", regression=regression, train_size=0.9, **STRATIFIED, **params)
+        score = timed(key, metric, source, target)
+        out[key] = (score, score.details["splits_sha256"])
+
+    for key, regression, params in (("pls", "pls", {"n_components": 25}), ("ridge", "ridge", {"alphas": 1.0}),
+                                    ("linear", "ols", {}), ("ridgecv", "ridgecv", {"alphas": alpha_list})):
+        if want(key):
+            predictivity(key, regression, **params)
     for key, name, params in (("cka", "cka", {"estimator": "unbiased"}), ("cka_biased", "cka", {"estimator": "biased"}),
                               ("rdm", "rdm", {})):
-        out[key] = (get_metric(name, **params)(source, target), None)
+        if want(key):
+            out[key] = (timed(key, get_metric(name, **params), source, target), None)
     for key, name, params in (("cka_cv", "cka", {"estimator": "unbiased"}),
                               ("cka_cv_biased", "cka", {"estimator": "biased"}), ("rdm_cv", "rdm", {})):
+        if not want(key):
+            continue
         metric = get_metric(name, cross_validated=True, subset_size=0.9, **STRATIFIED, **params)
-        out[key] = (metric(source, target), our_subset_ids(metric, source, target))
-        if "splits" in theirs.get(key, {}):
+        out[key] = (timed(key, metric, source, target), our_subset_ids(metric, source, target))
+        if want(f"{key}_their_splits") and "splits" in theirs.get(key, {}):
             out[f"{key}_their_splits"] = (on_their_subsets(get_metric(name, **params), source, target,
                                                            theirs[key]["splits"]), None)
-    ceiling = get_ceiling("internal_consistency", splits=10, seed=0)(every)
-    out["internal_consistency"] = (ceiling, None)
-    if "splits" in theirs.get("internal_consistency", {}):
-        halves = ceiling_on_their_halves(every, theirs["internal_consistency"]["splits"])
-        out["internal_consistency_their_splits"] = (halves, None)
-        as_score = Score(value=halves.value, error=halves.error, metric=ceiling.metric, version=ceiling.version,
-                         parameters={"halves": "Brain-Score's"}, per_split=halves.per_split)
-        out["pls_ceiled_their_splits"] = (normalize("r^2/ceiling", out["pls"][0], as_score), None)
-    out["pls_ceiled"] = (normalize("r^2/ceiling", out["pls"][0], ceiling), None)
-    out["pls_ceiled_r"] = (normalize("r/ceiling", out["pls"][0], ceiling), None)
+    if want("internal_consistency"):
+        ceiling = timed("internal_consistency", get_ceiling("internal_consistency", splits=10, seed=0), every)
+        out["internal_consistency"] = (ceiling, None)
+        if want("internal_consistency_their_splits") and "splits" in theirs.get("internal_consistency", {}):
+            halves = ceiling_on_their_halves(every, theirs["internal_consistency"]["splits"])
+            out["internal_consistency_their_splits"] = (halves, None)
+            if want("pls_ceiled_their_splits"):
+                as_score = Score(value=halves.value, error=halves.error, metric=ceiling.metric,
+                                 version=ceiling.version, parameters={"halves": "Brain-Score's"},
+                                 per_split=halves.per_split)
+                out["pls_ceiled_their_splits"] = (normalize("r^2/ceiling", out["pls"][0], as_score), None)
+        if want("pls_ceiled"):
+            out["pls_ceiled"] = (normalize("r^2/ceiling", out["pls"][0], ceiling), None)
+        if want("pls_ceiled_r"):
+            out["pls_ceiled_r"] = (normalize("r/ceiling", out["pls"][0], ceiling), None)
     for name in ("i2n", "i1n"):
-        raw = get_metric(name, splits=2, seed=0)(probabilities, trials)
-        half = get_ceiling(f"{name}_split_half", splits=2, seed=0)(trials)
-        out[name], out[f"{name}_ceiling"] = (raw, None), (half, None)
-        if name == "i2n":
-            out["i2n_ceiled"] = (normalize("r/sqrt(ceiling)", raw, half), None)
-    return out
+        if want(name):
+            out[name] = (timed(name, get_metric(name, splits=2, seed=0), probabilities, trials), None)
+        if want(f"{name}_ceiling"):
+            out[f"{name}_ceiling"] = (timed(f"{name}_ceiling", get_ceiling(f"{name}_split_half", splits=2, seed=0),
+                                            trials), None)
+    if want("i2n_ceiled"):
+        out["i2n_ceiled"] = (normalize("r/sqrt(ceiling)", out["i2n"][0], out["i2n_ceiling"][0]), None)
+    return out, seconds
 
 
 # Row order, label, how the two can agree, and which Brain-Score key it is compared with.
@@ -237,16 +303,41 @@ BRAINSCORE_KEY = {"pls_ceiled_r": "pls_ceiled", "cka_cv_their_splits": "cka_cv",
                   "cka_cv_biased_their_splits": "cka_cv_biased", "rdm_cv_their_splits": "rdm_cv",
                   "internal_consistency_their_splits": "internal_consistency",
                   "pls_ceiled_their_splits": "pls_ceiled"}
+# --metrics: a row runs only when these rows run too (its inputs), on both sides
+CEILED = ("pls", "internal_consistency")
+DEPENDS = {"pls_ceiled": CEILED, "pls_ceiled_r": CEILED,
+           "pls_ceiled_their_splits": (*CEILED, "internal_consistency_their_splits"),
+           "i2n_ceiled": ("i2n", "i2n_ceiling"), "cka_cv_their_splits": ("cka_cv",),
+           "cka_cv_biased_their_splits": ("cka_cv_biased",), "rdm_cv_their_splits": ("rdm_cv",),
+           "internal_consistency_their_splits": ("internal_consistency",)}
 
 
-def compare(our_scores: dict, theirs: dict, tolerance: float) -> list[dict]:
+def select(tokens: list[str]) -> list[str]:
+    """Row keys containing any of `tokens` (all rows when there are none) whose inputs are selected too."""
+    keys = [key for key, _, _ in ROWS]
+    chosen = {key for key in keys if not tokens or any(token in key for token in tokens)}
+    return [key for key in keys if key in chosen and all(d in chosen for d in DEPENDS.get(key, ()))]
+
+
+def brainscore_cases(selected: list[str]) -> list[str]:
+    """The Brain-Score cases the selected rows compare with."""
+    return list(dict.fromkeys(BRAINSCORE_KEY.get(key, key) for key in selected))
+
+
+def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict | None = None) -> list[dict]:
     rows = []
     for key, label, kind in ROWS:
         bs = theirs.get(BRAINSCORE_KEY.get(key, key), {"failed": "not run"})
-        if key not in our_scores:  # a row on Brain-Score's splits, which it could not produce
+        if key not in our_scores:  # not selected, or a row on Brain-Score's splits, which it could not produce
             continue
         score, our_splits = our_scores[key]
         row = {"key": key, "metric": label, "kind": kind, "ours": float(score.value), "ours_error": float(score.error)}
+        # timed rows only: an indented row reruns ours on Brain-Score's splits, and its Brain-Score case is timed
+        # in the row above it; derived rows (ceiled) reuse earlier scores
+        their_seconds = None if key in BRAINSCORE_KEY else bs.get("seconds")
+        ours_seconds = (our_seconds or {}).get(key)
+        row.update(brainscore_seconds=their_seconds, ours_seconds=ours_seconds,
+                   ratio=their_seconds / ours_seconds if their_seconds is not None and ours_seconds else None)
         if "failed" in bs:
             rows.append({**row, "brainscore": None, "failed": bs["failed"], "within": False})
             continue
@@ -282,14 +373,28 @@ def small(value: float) -> str:
     return f"{value:.4f}" if value >= 1e-4 or value == 0 else f"{value:.0e}"
 
 
+def seconds(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def ratio(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 1000 else f"{value:.0f}"
+
+
 def table(rows: list[dict], tolerance: float) -> str:
-    fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8}"
+    fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8} {:>11} {:>8} {:>8}"
     lines = [fmt.format("metric", "ours", "Brain-Score", "|diff|", "max split", "error", "same", f"<={tolerance:g}",
-                        "kind", "SE diff"),
-             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "")]
+                        "kind", "SE diff", "Brain-Score", "ours", "ratio"),
+             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "", "s", "s", "BS/ours")]
     for r in rows:
+        timing = (seconds(r.get("brainscore_seconds")), seconds(r.get("ours_seconds")), ratio(r.get("ratio")))
         if r.get("failed"):
-            lines.append(fmt.format(r["metric"], f"{r['ours']:.4f}", "FAILED", "", "", "", "", "NO", r["kind"], ""))
+            lines.append(fmt.format(r["metric"], f"{r['ours']:.4f}", "FAILED", "", "", "", "", "NO", r["kind"], "",
+                                    *timing))
             continue
         same = {True: "yes", False: "NO"}.get(r.get("same_splits"), "-")
         within = ("(info)" if r["kind"] == "info" else "yes" if r["within"] else "noise" if r["within_noise"]
@@ -298,7 +403,7 @@ def table(rows: list[dict], tolerance: float) -> str:
         spread = f"{r['spread']:.4f}" if "spread" in r else ""
         error = small(r["error_diff"]) if "error_diff" in r else "-"
         lines.append(fmt.format(r["metric"], f"{r['ours']:.4f}", f"{r['brainscore']:.4f}", small(r["diff"]),
-                                split, error, same, within, r["kind"], spread))
+                                split, error, same, within, r["kind"], spread, *timing))
     return "\n".join(lines)
 
 
@@ -309,34 +414,64 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
     parser.add_argument("--keep", type=Path, help="keep the inputs and Brain-Score's JSON in this folder")
     parser.add_argument("--tolerance", type=float, default=TOLERANCE)
+    parser.add_argument("--size", choices=("parity", "small", "large"), default="parity",
+                        help="parity: the small parity inputs (default); small/large: tests/bench/bench_metrics.py's "
+                             "sizes, to time both sides")
+    parser.add_argument("--metrics", default="", help="comma-separated substrings of the row keys (default: all), "
+                                                      "e.g. ridge,cka_cv,rdm_cv")
     args = parser.parse_args(argv)
     if not args.brainscore_python:
         parser.error("--brainscore-python (or $BRAINSCORE_PYTHON) is required: `nox -s parity` sets it up")
+    selected = select([token for token in args.metrics.split(",") if token])
+    if not selected:
+        parser.error(f"--metrics {args.metrics!r} selects no row; keys: {', '.join(key for key, _, _ in ROWS)}")
 
-    source, target, every = neural_inputs()
-    probabilities, trials = behaviour_inputs()
+    if args.size == "parity":
+        source, target, every = neural_inputs()
+        probabilities, trials = behaviour_inputs()
+        # RidgeCV over Brain-Score's ALPHA_LIST; I1n/I2n ceilings with skipna=False, as Rajalingham2018 (its assert
+        # passes on these inputs, and then skipna=True would keep the same cells)
+        options = {"cases": brainscore_cases(selected), "ridgecv_alphas": None, "ceiling_skipna": False}
+    else:
+        source, target, every, probabilities, trials = bench_inputs(args.size)
+        # RidgeCV over our default alphas on both sides. With 4 trials per cell, a half often leaves a cell
+        # undefined: Brain-Score's ceiling with skipna=False then fails its own assert, while skipna=True (its
+        # public Rajalingham2018 benchmark's setting) drops cells undefined in either half, as our ceilings do
+        options = {"cases": brainscore_cases(selected), "ridgecv_alphas": [float(a) for a in DEFAULT_RIDGECV_ALPHAS],
+                   "ceiling_skipna": True}
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="parity-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        write_inputs(folder, source, target, every, probabilities, trials)
+        write_inputs(folder, source, target, every, probabilities, trials, options)
         start = time.perf_counter()
         theirs = run_brainscore(args.brainscore_python, folder)
         bs_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    our_scores = ours(source, target, every, probabilities, trials, theirs)
+    our_scores, our_timings = ours(source, target, every, probabilities, trials, theirs, selected)
     our_seconds = time.perf_counter() - start
-    rows = compare(our_scores, theirs, args.tolerance)
+    load_after = os.getloadavg()
+    rows = compare(our_scores, theirs, args.tolerance, our_timings)
     checked = [r for r in rows if r["kind"] != "info"]
     failed = [r for r in checked if not (r["within"] or r.get("within_noise"))]
+    timed_rows = [r for r in rows if r["ratio"] is not None]
+    shape = (f"{source.shape[0]} stimuli x {source.shape[1]} features x {target.shape[1]} neuroids, "
+             f"{np.unique(every['repetition'].values).size} repetitions; {probabilities.shape[0]} images of "
+             f"{probabilities.shape[1]} objects, {trials.shape[0]} trials")
     if args.json:
-        print(json.dumps({"tolerance": args.tolerance, "rows": rows, "versions": theirs.get("_versions"),
+        print(json.dumps({"tolerance": args.tolerance, "size": args.size, "inputs": shape, "selected": selected,
+                          "ridgecv_alphas": theirs.get("_parameters", {}).get("ridgecv_alphas"), "rows": rows,
+                          "versions": theirs.get("_versions"),
                           "seconds": {"brainscore": bs_seconds, "braindock": our_seconds},
+                          "load_average": {"before": load_before, "after": load_after, "cores": os.cpu_count()},
                           "ok": not failed}, indent=1))
     else:
         versions = theirs.get("_versions", {})
         print(f"braindock vs brainscore_vision {versions.get('brainscore_vision')} "
               f"(brainscore_core {versions.get('brainscore_core')}); Brain-Score side {bs_seconds:.1f} s, "
               f"ours {our_seconds:.1f} s")
+        print(f"size {args.size}: {shape}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
+              f"{os.cpu_count()} cores")
         print(table(rows, args.tolerance))
         for r in rows:
             if r.get("failed"):
@@ -346,6 +481,10 @@ def main(argv=None) -> int:
               + (f"; {noise} statistical one(s) outside it but within 3 standard errors of the difference"
                  if noise else "")
               + (f"; FAILED: {', '.join(r['key'] for r in failed)}" if failed else ""))
+        if timed_rows:
+            total_theirs, total_ours = (sum(r[k] for r in timed_rows) for k in ("brainscore_seconds", "ours_seconds"))
+            print(f"timed metric calls ({len(timed_rows)}): Brain-Score {total_theirs:.1f} s, ours {total_ours:.1f} s, "
+                  f"ratio {total_theirs / total_ours:.1f}")
     return 1 if failed else 0
 
 
