@@ -69,24 +69,26 @@ def _subsets(n, n_splits):
     return [np.sort(t) for _, t in ShuffleSplit(SPLITS, test_size=0.9, random_state=1).split(np.zeros(n))][:n_splits]
 
 
-def baseline_cka(source, target, n_splits):
-    def cka(a, b):
-        def centred_gram(v):
-            g = v @ v.T
-            n = g.shape[0]
-            h = np.eye(n) - np.ones((n, n)) / n
-            return h @ g @ h
-        ka, kb = centred_gram(a), centred_gram(b)
-        return np.sum(ka * kb) / np.sqrt(np.sum(ka * ka) * np.sum(kb * kb))
-    per_split = [cka(source.values[s], target.values[s]) for s in _subsets(source.shape[0], n_splits)]
-    return np.mean(per_split), np.array(per_split)
+def _cka(a, b):
+    """Biased linear CKA as Brain-Score's linear_CKA: H K H with the centring matrix H."""
+    def centred_gram(v):
+        g = v @ v.T
+        n = g.shape[0]
+        h = np.eye(n) - np.ones((n, n)) / n
+        return h @ g @ h
+    ka, kb = centred_gram(a), centred_gram(b)
+    return np.sum(ka * kb) / np.sqrt(np.sum(ka * ka) * np.sum(kb * kb))
 
 
-def baseline_rdm(source, target, n_splits):
-    def compare(a, b):
-        iu = np.triu_indices(a.shape[0], k=1)
-        return scipy.stats.spearmanr((1 - np.corrcoef(a))[iu], (1 - np.corrcoef(b))[iu])[0]
-    per_split = [compare(source.values[s], target.values[s]) for s in _subsets(source.shape[0], n_splits)]
+def _rdm_spearman(a, b):
+    iu = np.triu_indices(a.shape[0], k=1)
+    return scipy.stats.spearmanr((1 - np.corrcoef(a))[iu], (1 - np.corrcoef(b))[iu])[0]
+
+
+def baseline_subsets(compare, source, target, n_splits):
+    """`compare` on each cross-validation subset (None: once on all stimuli), mean over subsets."""
+    subsets = [slice(None)] if n_splits is None else _subsets(source.shape[0], n_splits)
+    per_split = [compare(source.values[s], target.values[s]) for s in subsets]
     return np.mean(per_split), np.array(per_split)
 
 
@@ -168,11 +170,14 @@ def cases(size):
     for name, make in regressions.items():
         yield (f"neural_predictivity[{name}]", lambda name=name: get_metric("neural_predictivity", regression=name)(source, target),
                lambda k, make=make: baseline_predictivity(source, target, make, k))
-    cka = get_metric("cka", estimator="biased", cross_validated=True)  # the baseline's (Brain-Score's cka_biased)
-    yield ("cka[cross_validated]", lambda: cka(source, target),
-           lambda k: baseline_cka(source, target, k))
-    yield ("rdm[cross_validated]", lambda: get_metric("rdm", cross_validated=True)(source, target),
-           lambda k: baseline_rdm(source, target, k))
+    for cross_validated in (False, True):  # the baselines are Brain-Score's cka_biased and rdm(_cv)
+        cka = get_metric("cka", estimator="biased", cross_validated=cross_validated)
+        rdm = get_metric("rdm", cross_validated=cross_validated)
+        suffix, splits = ("[cross_validated]", lambda k: k) if cross_validated else ("", lambda k: None)
+        yield (f"cka{suffix}", lambda cka=cka: cka(source, target),
+               lambda k, splits=splits: baseline_subsets(_cka, source, target, splits(k)))
+        yield (f"rdm{suffix}", lambda rdm=rdm: rdm(source, target),
+               lambda k, splits=splits: baseline_subsets(_rdm_spearman, source, target, splits(k)))
     repeated = repeated_data(n_stimuli, n_neuroids)
     yield ("internal_consistency", lambda: get_ceiling("internal_consistency")(repeated),
            lambda k: baseline_internal_consistency(repeated, k))
