@@ -39,7 +39,6 @@ the inputs are written sorted by stimulus_id. `kind` says how a row can agree:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import os
@@ -54,6 +53,7 @@ import numpy as np
 
 from braindock.metrics import Score, get_ceiling, get_metric, normalize
 from braindock.metrics.alignment import align
+from braindock.metrics.predictivity import splits_digest
 from braindock.metrics.regression import DEFAULT_RIDGECV_ALPHAS
 from braindock.metrics.subsets import stimulus_subsets
 from braindock.testing import behaviour_pair, neural_assembly
@@ -156,9 +156,9 @@ def run_brainscore(python: str, folder: Path) -> dict:
 
 # --------------------------------------------------------------------------------------------- ours
 def digest(splits) -> str:
-    """braindock's splits_sha256 of (train ids, test ids) lists (ids in stimulus_id order)."""
-    text = "\n".join(f"{','.join(map(str, train))}|{','.join(map(str, test))}" for train, test in splits)
-    return hashlib.sha256(text.encode()).hexdigest()
+    """Brain-Score's (train ids, test ids) lists, each sorted, as braindock's splits_sha256 (splits_digest)."""
+    ids = np.array(sorted({stimulus for train, test in splits for stimulus in train + test}))
+    return splits_digest(ids, [(np.searchsorted(ids, train), np.searchsorted(ids, test)) for train, test in splits])
 
 
 def our_subset_ids(metric, source, target) -> list:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 import xarray as xr
 
-from .alignment import fail, preview, require_coord
+from .alignment import fail, preview, require_coord, require_dims
 from .base import Ceiling, Metric, Score
 from .stats import standard_error
 
@@ -65,8 +65,7 @@ class ErrorConsistency(Metric):
     defaults: ClassVar[dict[str, Any]] = {}
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        if not isinstance(source, xr.DataArray) or source.dims != ("presentation",):
-            raise fail("model choices must be a DataArray with dims ('presentation',)", "source", "WRONG_DIMS")
+        source = require_dims(source, ("presentation",), "source")  # the model's choices
         model_choice = dict(zip(require_coord(source, "stimulus_id", "presentation", "source").tolist(),
                                 np.asarray(source.values).astype(str).tolist()))
         truth_of = dict(zip(require_coord(target, "stimulus_id", "presentation", "target").tolist(),

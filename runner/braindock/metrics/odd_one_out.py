@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 import xarray as xr
 
-from .alignment import fail, preview, require_coord
+from .alignment import fail, preview, require_coord, require_dims
 from .base import Ceiling, Metric, Score
 
 CHANCE = 1.0 / 3.0
@@ -54,8 +54,7 @@ class OddOneOutAgreement(Metric):
     defaults: ClassVar[dict[str, Any]] = {}
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        if not isinstance(source, xr.DataArray) or source.dims != ("triplet",):
-            raise fail("model choices must be a DataArray with dims ('triplet',)", "source", "WRONG_DIMS")
+        source = require_dims(source, ("triplet",), "source")  # the model's choices
         model = dict(zip(triplet_keys(source, "triplet", "source"), np.asarray(source.values).astype(str).tolist()))
         keys, choices = human_trials(target)
         missing = sorted({tuple(sorted(k)) for k in keys if k not in model})

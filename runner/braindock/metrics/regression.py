@@ -30,6 +30,8 @@ Equivalences (checked against scikit-learn in tests/metrics/test_regression.py):
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 import scipy.linalg
 from scipy.linalg import blas, lapack
@@ -235,7 +237,7 @@ def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *
     if deletion is None:
         # PLS: hundreds of small products alternating numpy's and scipy's (LAPACK) BLAS: their two thread pools
         # would fight over the cores between calls; one thread each is faster and gives the same bits
-        with threadpool_limits(1 if kind == "pls" else None):
+        with threadpool_limits(1) if kind == "pls" else nullcontext():
             return [_refit(kind, features.split(train, test), y[train], n_components, alphas) for train, test in splits]
     return [(deletion.predict(train, test), {"alpha": alpha} if kind == "ridge" else {}) for train, test in splits]
 
