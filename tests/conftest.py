@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from braindock.config import load_settings
 
 TESTS = Path(__file__).parent
@@ -28,7 +27,7 @@ def settings(tmp_path):
 
 @pytest.fixture(scope="session")
 def engine():
-    from braindock.engines import get_engine
+    from braindock.execution.engines import get_engine
 
     docker = get_engine("docker")
     docker.client  # EngineError (a test error, not a skip) when no engine runs: run `containers/setup.sh`

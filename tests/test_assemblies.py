@@ -1,7 +1,6 @@
 import numpy as np
 import xarray as xr
-
-from braindock.assemblies import average_repetitions, header
+from braindock.contract.assemblies import average_repetitions, header
 
 
 def recordings():

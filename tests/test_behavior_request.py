@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from braindock import behavior, readouts, schemas, task_answers
-from braindock.benchmark import Benchmark
-from braindock.engines import ImageInfo
+from braindock.contract import schemas, task_answers
+from braindock.contract.benchmark import Benchmark
 from braindock.errors import ResponseError, ValidationError
+from braindock.execution.engines import ImageInfo
+from braindock.scoring import behavioral as behavior
+from braindock.scoring import readouts
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

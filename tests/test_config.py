@@ -1,5 +1,4 @@
 import pytest
-
 from braindock.config import load_settings
 from braindock.errors import UsageError
 

@@ -1,11 +1,10 @@
 """Container runs are built as data: policy (no network, read-only inputs, limits, non-root) is visible without an engine."""
 
 import pytest
-
 from braindock.config import Limits
-from braindock.engines import ContainerRun, Mount, RunResult, get_engine
-from braindock.engines.docker_engine import memory_bytes, run_kwargs
 from braindock.errors import UsageError
+from braindock.execution.engines import ContainerRun, Mount, RunResult, get_engine
+from braindock.execution.engines.docker_engine import memory_bytes, run_kwargs
 
 
 def test_run_kwargs_apply_the_sandbox(tmp_path):
@@ -41,7 +40,7 @@ def test_tail_keeps_last_lines():
 
 
 def test_podman_args_apply_the_same_sandbox(tmp_path):
-    from braindock.engines.podman_engine import run_args
+    from braindock.execution.engines.podman_engine import run_args
 
     spec = ContainerRun(image="m:1", command=("run", "/input/request.json"),
                         mounts=(Mount(tmp_path / "in", "/input"),), limits=Limits(memory="2g"), env=(("A", "b"),))
@@ -55,8 +54,8 @@ def test_podman_args_apply_the_same_sandbox(tmp_path):
 def test_the_network_trap_is_one_seccomp_profile_for_both_engines():
     import json
 
-    from braindock.engines.base import NETWORK_TRAP
-    from braindock.engines.podman_engine import run_args
+    from braindock.execution.engines.base import NETWORK_TRAP
+    from braindock.execution.engines.podman_engine import run_args
 
     spec = ContainerRun(image="m:1", command=("run",), trap_network=True)
     docker_opts = run_kwargs(spec)["security_opt"]

@@ -2,11 +2,10 @@
 import sqlite3
 
 import pytest
-
-from braindock import leaderboard
 from braindock.errors import UsageError, ValidationError
-from braindock.ledger import Ledger
-from braindock.records import ScoreRecord, environment
+from braindock.provenance.ledger import Ledger
+from braindock.provenance.records import ScoreRecord, environment
+from braindock.reporting import leaderboard
 
 SHA = "a" * 64
 

@@ -5,10 +5,9 @@ import csv
 import json
 
 import pytest
-
 from braindock import real_data
+from braindock.curation.validation import validate_benchmark_export
 from braindock.errors import UsageError, ValidationError
-from braindock.validation import validate_benchmark_export
 from real_shaped import FILES, write_catalog, write_majajhong
 
 

@@ -1,7 +1,6 @@
+from braindock.reporting import leaderboard
+from braindock.reporting.plots import plot_leaderboard
 from PIL import Image
-
-from braindock import leaderboard
-from braindock.report import plot_leaderboard
 from test_ledger import make_record
 
 

@@ -3,9 +3,8 @@ import json
 
 import numpy as np
 import pytest
-
+from braindock.contract.responses import read_activations, read_response
 from braindock.errors import ResponseError
-from braindock.responses import read_activations, read_response
 
 IDS = ["s0", "s1", "s2", "s3"]
 REQUEST = {"request_id": "r1", "stimuli": [{"stimulus_id": i} for i in IDS],

@@ -3,10 +3,9 @@ import json
 import re
 
 import pytest
-from jsonschema import Draft202012Validator
-
-from braindock import schemas
+from braindock.contract import schemas
 from braindock.errors import ValidationError
+from jsonschema import Draft202012Validator
 
 PIXELS_DESCRIPTION = {
     "spec_version": "1.0", "identifier": "pixels", "version": "1.0.0", "authors": [{"name": "a"}], "license": "MIT",

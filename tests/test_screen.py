@@ -1,7 +1,6 @@
 import numpy as np
+from braindock.contract.screen import place_on_screen
 from PIL import Image
-
-from braindock.screen import place_on_screen
 
 
 def _square(tmp_path):

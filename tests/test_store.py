@@ -3,10 +3,9 @@ import shutil
 import stat
 
 import pytest
-
 from braindock import store as store_module
+from braindock.curation.importers.ingest import ingest
 from braindock.errors import UsageError, ValidationError
-from braindock.importers.ingest import ingest
 from braindock.store import Store, tree_digest
 
 from tests.validation.builders import neural_array, write_export, write_netcdf, write_stimulus_set

@@ -7,14 +7,18 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import activation_cache, behavior, containers, records, responses, task_answers
-from .benchmark import Benchmark, load_benchmark
 from .config import Settings
-from .engines import Engine, get_engine
-from .ledger import Ledger
-from .records import ScoreRecord
-from .run_request import build_request
-from .scoring import Outcome, score_neural
+from .contract import responses, task_answers
+from .contract.benchmark import Benchmark
+from .contract.run_request import build_request
+from .execution import containers
+from .execution.benchmarks import load_benchmark
+from .execution.engines import Engine, get_engine
+from .provenance import activation_cache, records
+from .provenance.ledger import Ledger
+from .provenance.records import ScoreRecord
+from .scoring import behavioral as behavior
+from .scoring.neural import Outcome, score_neural
 from .store import Store
 
 Step = Callable[[str], None]

@@ -20,8 +20,8 @@ import xarray as xr
 import yaml
 
 from .catalog import repo_root
+from .curation.importers.brainio import import_assembly, import_stimulus_set
 from .errors import Problem, UsageError, ValidationError
-from .importers.brainio import import_assembly, import_stimulus_set
 from .store import sha256_file
 
 REAL = repo_root() / "benchmarks" / "real"
@@ -181,7 +181,7 @@ def prepare_export(name: str, source: Path, out: Path, catalog_path: Path = CATA
         (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    from .validation import validate_benchmark_export
+    from .curation.validation import validate_benchmark_export
 
     problems = [p for p in validate_benchmark_export(out) if p.severity == "error"]
     if problems:

@@ -6,9 +6,9 @@ from typing import Any
 
 from . import pipeline
 from .config import Settings
-from .engines import Engine, get_engine
 from .errors import BraindockError, UsageError
-from .records import ScoreRecord
+from .execution.engines import Engine, get_engine
+from .provenance.records import ScoreRecord
 
 SAME, DIFFERENT, UNAVAILABLE = "same", "different", "unavailable"
 

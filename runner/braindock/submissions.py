@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from . import schemas
 from .config import Settings
+from .contract import schemas
 from .errors import Problem, UsageError, ValidationError
 
 SUBMISSION_FILE = "submission.yaml"

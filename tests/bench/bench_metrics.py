@@ -24,12 +24,11 @@ from collections import Counter
 
 import numpy as np
 import scipy.stats
+from braindock.metrics import get_ceiling, get_metric
+from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
 from sklearn.model_selection import ShuffleSplit
-
-from braindock.metrics import get_ceiling, get_metric
-from braindock.testing import behaviour_pair, neural_assembly
 
 SIZES = {"small": (640, 2000, 168), "large": (3200, 10000, 256)}
 SPLITS = 10

@@ -72,7 +72,7 @@ def main(argv=None) -> int:
     parser.add_argument("--strict", action="store_true", help=f"exit 1 when validation takes longer than {TARGET_S:.0f} s")
     args = parser.parse_args(argv)
 
-    from braindock.validation import validate_path
+    from braindock.curation.validation import validate_path
 
     folder = Path(tempfile.mkdtemp(prefix="bench-validate-"))
     try:

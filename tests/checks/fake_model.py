@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 import numpy as np
-
-from braindock.engines import ContainerRun, Engine, ImageInfo, RunResult
-from braindock.engines.base import TRAPPED_EXIT
 from braindock.errors import Problem, UsageError
+from braindock.execution.engines import ContainerRun, Engine, ImageInfo, RunResult
+from braindock.execution.engines.base import TRAPPED_EXIT
 
 DESCRIPTION = {
     "spec_version": "1.0", "identifier": "fake", "version": "1.0.0", "authors": [{"name": "tests"}], "license": "MIT",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from braindock.checks import CHECKS, Status, check_model
 from braindock.checks.sandbox_checks import network_lines
 from braindock.checks.session import stimulus_set

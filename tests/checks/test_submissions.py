@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from braindock.cli import main
 from braindock.commands import submit
 from braindock.errors import ValidationError

@@ -1,10 +1,9 @@
 """Activations are keyed by content: the same image asked the same request runs once; a rebuilt image misses."""
 from __future__ import annotations
 
-
 from braindock import pipeline
 from braindock.cli import main
-from braindock.engines.docker_engine import DockerEngine
+from braindock.execution.engines.docker_engine import DockerEngine
 from conftest import IT_BENCHMARK, TESTS
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from braindock import pipeline
 from braindock.cli import main
 from braindock.errors import ValidationError

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from braindock.checks import Status, check_model
 from braindock.cli import main
 from braindock.config import load_settings

@@ -4,10 +4,9 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from braindock import pipeline
 from braindock.config import load_settings
-from braindock.engines import get_engine
+from braindock.execution.engines import get_engine
 from conftest import IT_BENCHMARK, PIXELS
 
 

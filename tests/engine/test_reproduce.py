@@ -5,11 +5,10 @@ import json
 import shutil
 
 import pytest
-
 from braindock import pipeline
 from braindock.cli import main
 from braindock.config import load_settings
-from braindock.ledger import Ledger
+from braindock.provenance.ledger import Ledger
 from braindock.reproduce import reproduce
 from conftest import IT_BENCHMARK, PIXELS, TESTS
 

@@ -5,11 +5,10 @@ import json
 import sqlite3
 
 import pytest
-
 from braindock import pipeline
 from braindock.cli import main
 from braindock.errors import ContainerError, ResponseError, ValidationError
-from braindock.ledger import Ledger
+from braindock.provenance.ledger import Ledger
 from conftest import IT_BENCHMARK, PIXELS
 
 

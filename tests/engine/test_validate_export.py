@@ -4,9 +4,8 @@ from __future__ import annotations
 import json
 
 import xarray as xr
-
-from braindock.benchmark import load_benchmark
 from braindock.cli import main
+from braindock.execution.benchmarks import load_benchmark
 from conftest import IT_BENCHMARK
 
 

@@ -5,12 +5,11 @@ import zipfile
 import pytest
 import xarray as xr
 import yaml
-
+from braindock.curation.importers.brainio import import_assembly, import_stimulus_set
+from braindock.curation.validation import validate_path
 from braindock.errors import ValidationError
-from braindock.importers.brainio import import_assembly, import_stimulus_set
-from braindock.validation import validate_path
-
 from conftest import BRAINIO_FIXTURES as FIXTURES
+
 NEURAL_ATTRS = {("attrs", k) for k in ("species", "method", "units", "license", "citation")}
 NEURONS = {("neuroid", "region"), ("neuroid", "subject")}
 META = {

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from braindock.errors import MetricError
 from braindock.metrics.alignment import align
 from braindock.testing import neural_assembly

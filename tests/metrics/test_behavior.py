@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from braindock.errors import MetricError
 from braindock.metrics import get_ceiling, get_metric, normalize
 from braindock.metrics.behavior import human_rates, normalised_dprimes, read_trials

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from braindock.errors import MetricError
 from braindock.metrics import get_ceiling
 from braindock.metrics.ceilings import fit_saturating, saturating

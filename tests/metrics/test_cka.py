@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
-from scipy.stats import ortho_group
-
 from braindock.errors import MetricError
 from braindock.metrics import get_metric
 from braindock.metrics.cka import linear_cka
 from braindock.testing import linear_pair, neural_assembly
+from scipy.stats import ortho_group
 
 
 @pytest.mark.parametrize("estimator", ["biased", "unbiased"])

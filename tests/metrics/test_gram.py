@@ -3,7 +3,6 @@ import tracemalloc
 import numpy as np
 import pytest
 import xarray as xr
-
 from braindock.metrics import get_metric
 from braindock.metrics.gram import BLOCK_COLUMNS, Rows, gram
 from braindock.testing import linear_pair

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from braindock.errors import MetricError, UsageError
 from braindock.metrics import NORMALIZATIONS, Score, normalize
 

@@ -1,12 +1,11 @@
 import numpy as np
 import pytest
 import scipy.stats
-from sklearn.cross_decomposition import PLSRegression
-from sklearn.model_selection import ShuffleSplit
-
 from braindock.errors import MetricError
 from braindock.metrics import get_metric
 from braindock.testing import assert_scores_close, linear_pair, neural_assembly
+from sklearn.cross_decomposition import PLSRegression
+from sklearn.model_selection import ShuffleSplit
 
 
 def test_identical_source_and_target_scores_one():

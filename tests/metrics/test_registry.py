@@ -1,5 +1,4 @@
 import pytest
-
 from braindock import metrics
 from braindock.errors import UsageError
 

@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
+from braindock.errors import MetricError
+from braindock.metrics.regression import Deletion, Features, held_out_predictions
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
 from sklearn.model_selection import GroupKFold, ShuffleSplit
-
-from braindock.errors import MetricError
-from braindock.metrics.regression import Deletion, Features, held_out_predictions
 
 ALPHAS = np.logspace(-3, 3, 7)
 

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import scipy.stats
-
 from braindock.errors import MetricError
 from braindock.metrics import get_metric
 from braindock.metrics.rsa import SubsetRanks, _sort, subset_spearman

@@ -1,10 +1,9 @@
 import numpy as np
 import pytest
-from sklearn.model_selection import StratifiedShuffleSplit
-
 from braindock.errors import MetricError
 from braindock.metrics.splits import make_splits
 from braindock.testing import neural_assembly
+from sklearn.model_selection import StratifiedShuffleSplit
 
 
 def _assembly(n=100, **coords):

@@ -1,6 +1,5 @@
 import numpy as np
 import scipy.stats
-
 from braindock.metrics.stats import pearson_columns, rank_average, spearman_brown, standard_error
 
 

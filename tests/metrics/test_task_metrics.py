@@ -7,7 +7,7 @@ import xarray as xr
 from braindock.errors import MetricError
 from braindock.metrics import get_ceiling, get_metric, normalize
 from braindock.metrics.error_consistency import kappa
-from braindock.readouts import readout_odd_one_out
+from braindock.scoring.readouts import readout_odd_one_out
 
 
 def label_trials(correct: np.ndarray, truth: str = "cat", wrong: str = "dog") -> xr.DataArray:

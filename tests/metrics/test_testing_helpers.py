@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from braindock.metrics import Score
 from braindock.testing import assert_scores_close, repeated_assembly
 

@@ -33,16 +33,18 @@ os.environ["BS_INSTALL_DEPENDENCIES"] = "no"  # load_metric would otherwise `pip
 warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
-
-from brainscore_core.supported_data_standards.brainio.assemblies import (  # noqa: E402
-    BehavioralAssembly, NeuroidAssembly)
+from brainscore_core.supported_data_standards.brainio.assemblies import BehavioralAssembly, NeuroidAssembly  # noqa: E402
 from brainscore_vision import load_ceiling, load_metric  # noqa: E402
 from brainscore_vision.benchmark_helpers.neural_common import explained_variance  # noqa: E402
 from brainscore_vision.benchmarks.rajalingham2018.benchmarks.benchmark import _DicarloRajalingham2018  # noqa: E402
 from brainscore_vision.metrics.cka.metric import CKACrossValidated  # noqa: E402
 from brainscore_vision.metrics.i1i2.metric import I1n  # noqa: E402
 from brainscore_vision.metrics.regression_correlation.metric import (  # noqa: E402
-    ALPHA_LIST, CrossRegressedCorrelation, pearsonr_correlation, ridge_cv_regression)
+    ALPHA_LIST,
+    CrossRegressedCorrelation,
+    pearsonr_correlation,
+    ridge_cv_regression,
+)
 
 STRATIFIED = dict(crossvalidation_kwargs=dict(stratification_coord="object_name"))  # Brain-Score's default, explicit
 
@@ -200,9 +202,10 @@ def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
+    from importlib.metadata import version
+
     import brainscore_core
     import brainscore_vision
-    from importlib.metadata import version
     folder = Path(argv[1])
     options = json.loads((folder / "options.json").read_text()) if (folder / "options.json").exists() else {}
     results = run(folder, options)

@@ -50,7 +50,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from braindock.metrics import Score, get_ceiling, get_metric, normalize
 from braindock.metrics.alignment import align
 from braindock.metrics.predictivity import splits_digest

@@ -4,12 +4,10 @@ import shutil
 
 import pytest
 import yaml
-
 from braindock.cli import main
+from conftest import BRAINIO_FIXTURES as FIXTURES
 
 from .builders import write_export, write_images
-
-from conftest import BRAINIO_FIXTURES as FIXTURES
 
 
 def run(capsys, *argv):

@@ -2,8 +2,7 @@ import json
 
 import numpy as np
 import xarray as xr
-
-from braindock.validation import validate_benchmark_export
+from braindock.curation.validation import validate_benchmark_export
 
 from .builders import neural_array, write_export, write_netcdf
 

@@ -7,10 +7,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from braindock.curation.validation import validate_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from braindock.validation import validate_path
 
 from .builders import neural_array, write_export, write_images, write_netcdf
 

@@ -1,6 +1,5 @@
 import numpy as np
-
-from braindock.validation import detect_kind, validate_path
+from braindock.curation.validation import detect_kind, validate_path
 
 from .builders import behavioral_array, neural_array, write_netcdf
 

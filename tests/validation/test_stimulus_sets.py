@@ -1,8 +1,7 @@
 from pathlib import Path
 
 import pytest
-
-from braindock.validation import SeverityConfig, validate_path
+from braindock.curation.validation import SeverityConfig, validate_path
 from braindock.errors import UsageError
 
 from .builders import write_images, write_stimulus_set
@@ -115,7 +114,7 @@ def test_huge_fields_and_utf16_are_problems_not_crashes(tmp_path):
 
 
 def test_the_process_pool_path_finds_the_same_problems_in_order(tmp_path, monkeypatch):
-    from braindock.validation import files
+    from braindock.curation.validation import files
 
     write_images(tmp_path, [f"s{i}" for i in range(9)])
     (tmp_path / "s4.png").unlink()

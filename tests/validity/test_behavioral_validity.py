@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from braindock import behavior, readouts
-from braindock.benchmark import Benchmark
-from braindock.engines import ImageInfo
+from braindock.contract.benchmark import Benchmark
+from braindock.execution.engines import ImageInfo
+from braindock.scoring import behavioral as behavior
+from braindock.scoring import readouts
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))

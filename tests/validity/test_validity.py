@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from validity import NEURAL, assess, build_export
 
 pytestmark = pytest.mark.slow

@@ -22,11 +22,10 @@ import xarray as xr
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from braindock import metrics  # noqa: E402
+from braindock.contract.assemblies import average_repetitions, load_neural  # noqa: E402
 from simulation import build as simulation_build  # noqa: E402
 from simulation import ground_truth  # noqa: E402
-
-from braindock import metrics  # noqa: E402
-from braindock.assemblies import average_repetitions, load_neural  # noqa: E402
 
 NEURAL = ("majajhong2015-it", "majajhong2015-v4", "freemanziemba2013-v1", "freemanziemba2013-v2", "pereira2018-language")
 WRONG_STAGE = {"IT": "V1", "V4": "V1", "V1": "V2", "V2": "V1", "language": "letters"}

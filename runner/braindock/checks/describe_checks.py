@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from .. import schemas
+from ..contract import schemas
 from ..errors import Problem
 from .result import CheckResult, SkipCheck, failed, passed, warned
 from .session import ModelSession

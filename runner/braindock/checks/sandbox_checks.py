@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 
-from ..engines.base import TRAPPED_EXIT
 from ..errors import Problem, ResponseError
+from ..execution.engines.base import TRAPPED_EXIT
 from .result import CheckResult, SkipCheck, failed, passed, warned
 from .session import ModelSession
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import xarray as xr
 
-from .. import containers, responses, schemas
 from ..config import Limits
-from ..engines import ContainerRun, Engine, RunResult
+from ..contract import responses, schemas
+from ..contract.run_request import lay_out_stimuli, write_request
 from ..errors import ResponseError
-from ..run_request import lay_out_stimuli, write_request
+from ..execution import containers
+from ..execution.engines import ContainerRun, Engine, RunResult
 from .result import SkipCheck
 
 STIMULI_DIR = Path(__file__).parent / "stimuli"

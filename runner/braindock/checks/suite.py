@@ -7,12 +7,22 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import Settings
-from ..engines import Engine
-from .describe_checks import (check_describe_exits_zero, check_describe_prints_only_json, check_description_meets_schema,
-                              check_description_says_what_it_is)
+from ..execution.engines import Engine
+from .describe_checks import (
+    check_describe_exits_zero,
+    check_describe_prints_only_json,
+    check_description_meets_schema,
+    check_description_says_what_it_is,
+)
 from .determinism_checks import check_deterministic_for_fixed_seed, check_other_seed_accepted
-from .response_checks import (check_answers_every_stimulus, check_declared_neuroids, check_finite_values,
-                              check_response_meets_schema, check_run_exits_zero, check_shapes_and_dtypes)
+from .response_checks import (
+    check_answers_every_stimulus,
+    check_declared_neuroids,
+    check_finite_values,
+    check_response_meets_schema,
+    check_run_exits_zero,
+    check_shapes_and_dtypes,
+)
 from .result import CheckReport, CheckResult, SkipCheck, Status
 from .sandbox_checks import check_files_stay_in_output, check_no_network_attempts, check_within_limits
 from .session import ModelSession

@@ -2,9 +2,9 @@
 contract demands (every stimulus or triplet, labels from the task, probabilities summing to 1), twice alike."""
 from __future__ import annotations
 
+from ..contract.responses import read_response
+from ..contract.task_answers import read_answer
 from ..errors import Problem, ResponseError
-from ..responses import read_response
-from ..task_answers import read_answer
 from .describe_checks import exit_failure
 from .result import CheckResult, failed, passed
 from .session import ModelSession

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import real_data
-from ..engines import get_engine
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
 from ..catalog import CatalogImage, load_catalog
-from ..engines import get_engine
 from ..errors import EngineError, Problem, UsageError
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json, progress
 
 MANYLINUX_TAGS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")

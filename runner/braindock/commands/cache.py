@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from .. import activation_cache
-from ..engines import get_engine
 from ..errors import UsageError
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
+from ..provenance import activation_cache
 from ..store import Store
 
 

@@ -1,10 +1,10 @@
 """`braindock check-model IMAGE`: run the conformance suite on a model container; exit 0 pass, 1 fail, 2 could not run."""
 from __future__ import annotations
 
-from ..checks import CheckReport, CheckResult, Status, check_model
-from ..engines import get_engine
 from rich.markup import escape
 
+from ..checks import CheckReport, CheckResult, Status, check_model
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
 
 LABELS = {Status.PASSED: "[green]PASS[/]", Status.WARNED: "[yellow]WARN[/]", Status.FAILED: "[red]FAIL[/]",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..importers.ingest import INGESTIBLE
+from ..curation.importers.ingest import INGESTIBLE
 from ..output import add_json_flag, console, print_json
 from ..store import Store
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bundle import export_bundle
-from ..engines import get_engine
-from ..ledger import Ledger
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
+from ..provenance.bundle import export_bundle
+from ..provenance.ledger import Ledger
 
 
 def add_parser(subparsers):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bundle import import_bundle
-from ..engines import get_engine
+from ..curation.importers.brainio import import_assembly, import_stimulus_set
 from ..errors import Problem, UsageError
-from ..importers.brainio import import_assembly, import_stimulus_set
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
+from ..provenance.bundle import import_bundle
 from .validate import print_report
 
 FORMATS = ("brainio", "bundle")

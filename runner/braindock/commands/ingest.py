@@ -1,10 +1,10 @@
 """`braindock ingest PATH`: validate, then store content-addressed under the data directory (atomic, idempotent)."""
 from __future__ import annotations
 
-from ..importers.ingest import ingest
+from ..curation.importers.ingest import ingest
+from ..curation.validation import KINDS
 from ..output import add_json_flag, console, print_json
 from ..store import Store
-from ..validation import KINDS
 from .validate import print_report
 
 

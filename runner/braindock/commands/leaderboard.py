@@ -5,10 +5,10 @@ from pathlib import Path
 
 from rich.table import Table
 
-from .. import leaderboard
-from ..ledger import Ledger
 from ..output import add_json_flag, console, print_json
-from ..report import plot_leaderboard
+from ..provenance.ledger import Ledger
+from ..reporting import leaderboard
+from ..reporting.plots import plot_leaderboard
 
 
 def add_parser(subparsers):

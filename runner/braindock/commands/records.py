@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..ledger import Ledger
 from ..output import add_json_flag, console, print_json
+from ..provenance.ledger import Ledger
 
 
 def add_parser(subparsers):

@@ -7,9 +7,9 @@ from pathlib import Path
 from rich.table import Table
 
 from ..errors import Problem, UsageError
-from ..ledger import Ledger
 from ..output import add_json_flag, console, print_json
-from ..records import ScoreRecord
+from ..provenance.ledger import Ledger
+from ..provenance.records import ScoreRecord
 from ..reproduce import reproduce
 
 

@@ -1,7 +1,6 @@
 """`braindock score MODEL_IMAGE BENCHMARK_IMAGE...`: score a model container on benchmark containers."""
 from __future__ import annotations
 
-
 from .. import pipeline
 from ..output import add_json_flag, console, print_json, progress
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from rich.markup import escape
 from rich.table import Table
 
-from .. import containers
 from ..catalog import CatalogImage
 from ..checks import check_model
-from ..engines import get_engine
 from ..errors import Problem, UsageError, ValidationError
+from ..execution import containers
+from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
 from ..submissions import Queue, Submission, description_problems, load_submission
 from .build import fetch_wheels

@@ -4,8 +4,8 @@ Exit status: 0 valid, 1 invalid, 2 could not run.
 """
 from __future__ import annotations
 
+from ..curation.validation import KINDS, validate_paths
 from ..output import add_json_flag, console, print_json
-from ..validation import KINDS, validate_paths
 
 
 def add_parser(subparsers):

@@ -20,11 +20,11 @@ from typing import Any, ClassVar
 import numpy as np
 import xarray as xr
 
+from ..contract.constants import POSITIONS
 from .alignment import fail, preview, require_coord, require_dims
 from .base import Ceiling, Metric, Score
 
 CHANCE = 1.0 / 3.0
-POSITIONS = ("stimulus_id_1", "stimulus_id_2", "stimulus_id_3")
 
 
 def triplet_keys(assembly: xr.DataArray, dim: str, role: str) -> list[frozenset]:

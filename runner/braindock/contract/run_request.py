@@ -1,0 +1,99 @@
+"""Build the run request a model container receives: stimuli placed on its screen, regions, time bins, seed."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .. import SPEC_VERSION
+from ..errors import Problem, ValidationError
+from ..store import canonical_json, sha256_bytes, sha256_file
+from . import schemas
+from .benchmark import Benchmark
+from .screen import place_on_screen
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def time_bins_for(benchmark: Benchmark, description: dict, who: str) -> list[list[float]]:
+    """The benchmark's bins when the model reports them all; a static model (one bin) is asked for its bin."""
+    wanted = benchmark.manifest.get("time_bins") or description["time_bins"][:1]
+    offered = description["time_bins"]
+    if all(b in offered for b in wanted):
+        return wanted
+    if len(offered) == 1:
+        return offered
+    raise ValidationError(f"{who} cannot report the time bins {benchmark.identifier} needs", [
+        Problem(f"{who} describe#/time_bins", "TIME_BINS_UNAVAILABLE", "the requested time bins are not offered",
+                "report these bins, or a single bin for a static model", expected=str(wanted), found=str(offered))
+    ])
+
+
+def check_commitment(benchmark: Benchmark, description: dict, who: str) -> None:
+    """The model must commit to the benchmark's region and modality before it is run."""
+    problems = []
+    if benchmark.manifest["modality"] != description["modality"]:
+        problems.append(Problem(f"{who} describe#/modality", "WRONG_MODALITY", f"{benchmark.identifier} shows {benchmark.manifest['modality']} stimuli",
+                                "score this model on benchmarks of its modality", expected=benchmark.manifest["modality"], found=description["modality"]))
+    if benchmark.region not in description["regions"]:
+        problems.append(Problem(f"{who} describe#/regions", "REGION_NOT_COMMITTED", f"{benchmark.identifier} needs region {benchmark.region}",
+                                f"commit a layer to {benchmark.region} under regions", found=str(sorted(description["regions"]))))
+    if problems:
+        raise ValidationError(f"{who} cannot be scored on {benchmark.identifier}", problems)
+
+
+def lay_out_stimuli(stimulus_set: dict, source_root: Path, input_dir: Path, modality: str,
+                    stimulus_degrees: float | None, model_degrees: float | None, folder: str = "stimuli") -> list[dict]:
+    """Place a stimulus set's files under input_dir/<folder> (images on the model's screen); the request's stimuli."""
+    rescale = modality == "image" and stimulus_degrees != model_degrees
+    stimuli = []
+    for entry in stimulus_set["stimuli"]:
+        relative = f"{folder}/{entry['file']}"
+        target = input_dir / relative
+        if rescale:
+            place_on_screen(source_root / entry["file"], target, stimulus_degrees, model_degrees)
+            digest = sha256_file(target)
+        else:
+            _link_or_copy(source_root / entry["file"], target)
+            digest = entry["sha256"]
+        stimuli.append({"stimulus_id": entry["stimulus_id"], "path": relative, "sha256": digest,
+                        **({"text": entry["text"]} if "text" in entry else {})})
+    return stimuli
+
+
+def write_request(input_dir: Path, modality: str, stimuli: list[dict], regions: list[str], time_bins: list,
+                  number_of_trials: int, seed: int, visual_degrees: float | None, task: dict | None = None) -> dict:
+    """Write input_dir/request.json (validated against spec/v1/run-request; request_id from its content); return it."""
+    request = {
+        "spec_version": SPEC_VERSION,
+        "modality": modality,
+        "stimuli": stimuli,
+        "record": {"regions": regions, "time_bins": time_bins},
+        "task": task,
+        "number_of_trials": number_of_trials,
+        "seed": seed,
+    }
+    if visual_degrees is not None:
+        request["visual_degrees"] = visual_degrees
+    request["request_id"] = sha256_bytes(canonical_json(request))[:16]
+    schemas.require_valid(request, "run-request", "run request")
+    (input_dir / "request.json").write_bytes(canonical_json(request))
+    return request
+
+
+def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who: str, seed: int = 0) -> dict:
+    """Lay the stimuli out under input_dir/stimuli and write input_dir/request.json (validated); return it."""
+    check_commitment(benchmark, description, who)
+    manifest = benchmark.manifest
+    stimuli = lay_out_stimuli(benchmark.stimulus_set, benchmark.stimulus_set_path.parent, input_dir, manifest["modality"],
+                              manifest.get("visual_degrees"), description.get("visual_degrees"))
+    # every committed region, so that one run answers every benchmark on these stimuli (activation cache)
+    return write_request(input_dir, manifest["modality"], stimuli, sorted(description["regions"]),
+                         time_bins_for(benchmark, description, who), manifest["number_of_trials"], seed,
+                         description.get("visual_degrees"))

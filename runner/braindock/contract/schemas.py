@@ -1,0 +1,155 @@
+"""Load spec/ JSON Schemas and turn every violation into a located Problem (all errors, not the first)."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaViolation
+from referencing import Registry, Resource
+
+from ..errors import Problem, ValidationError
+
+SPEC_VERSION_DIR = "v1"
+SCHEMAS = (
+    "common",
+    "model-description",
+    "run-request",
+    "run-response",
+    "benchmark-manifest",
+    "stimulus-set",
+    "neural-assembly",
+    "behavioral-assembly",
+    "score-record",
+    "submission",
+)
+
+# jsonschema keyword -> stable problem code
+_CODES = {
+    "required": "MISSING_FIELD",
+    "type": "WRONG_TYPE",
+    "enum": "NOT_ALLOWED",
+    "const": "NOT_ALLOWED",
+    "pattern": "BAD_FORMAT",
+    "minItems": "TOO_FEW",
+    "minProperties": "TOO_FEW",
+    "maxItems": "TOO_MANY",
+    "minLength": "EMPTY",
+    "minimum": "OUT_OF_RANGE",
+    "maximum": "OUT_OF_RANGE",
+    "exclusiveMinimum": "OUT_OF_RANGE",
+    "uniqueItems": "DUPLICATE",
+    "additionalProperties": "UNEXPECTED_FIELD",
+    "items": "UNEXPECTED_ITEM",
+    "prefixItems": "NOT_ALLOWED",
+}
+
+
+def spec_dir() -> Path:
+    """The spec/ folder: $BRAINDOCK_SPEC_DIR, else the repository's spec/ next to runner/."""
+    override = os.environ.get("BRAINDOCK_SPEC_DIR")
+    return Path(override) if override else Path(__file__).resolve().parents[3] / "spec"
+
+
+@functools.cache
+def _registry() -> Registry:
+    folder = spec_dir() / SPEC_VERSION_DIR
+    resources = []
+    for path in sorted(folder.glob("*.schema.json")):
+        contents = json.loads(path.read_text())
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+@functools.cache
+def schema(name: str) -> dict[str, Any]:
+    """The schema document `name` (e.g. 'run-request')."""
+    if name not in SCHEMAS:
+        raise KeyError(f"unknown schema {name!r}; known: {', '.join(SCHEMAS)}")
+    return json.loads((spec_dir() / SPEC_VERSION_DIR / f"{name}.schema.json").read_text())
+
+
+@functools.cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(name), registry=_registry())
+
+
+def json_path(parts) -> str:
+    """('stimuli', 3, 'sha256') -> '/stimuli/3/sha256' (JSON Pointer)."""
+    return "/" + "/".join(str(p) for p in parts)
+
+
+def _leaves(error: SchemaViolation):
+    """The most specific errors: descend into anyOf/oneOf/allOf contexts instead of reporting their wrapper."""
+    if error.context:
+        for sub in error.context:
+            yield from _leaves(sub)
+    else:
+        yield error
+
+
+def _describe(error: SchemaViolation, where: str) -> Problem:
+    keyword = str(error.validator)
+    path = json_path(error.absolute_path)
+    code = _CODES.get(keyword, "INVALID")
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        hint = (error.schema.get("properties", {}).get(missing) or {}).get("description", "")
+        location = f"{path.rstrip('/')}/{missing}"
+        return Problem(
+            where=f"{where}#{location}",
+            code=code,
+            message=f"required field {missing!r} is missing",
+            fix=f"add {missing!r} at {path}" + (f" ({hint})" if hint else ""),
+        )
+    if "propertyNames" in error.schema_path:  # the offending key itself is the location
+        path = f"{path.rstrip('/')}/{error.instance}"
+    if keyword == "enum" and error.schema == schema("common")["$defs"]["region"]:
+        code = "UNKNOWN_REGION"
+    expected = error.schema.get(keyword) if keyword in ("enum", "const", "type", "pattern") else None
+    return Problem(
+        where=f"{where}#{path}",
+        code=code,
+        message=error.message if len(error.message) < 300 else error.message[:297] + "...",
+        expected=None if expected is None else json.dumps(expected),
+        fix=error.schema.get("description", "") or f"see spec/{SPEC_VERSION_DIR}/ for the {keyword!r} rule",
+    )
+
+
+def problems(document: Any, name: str, where: str = "") -> list[Problem]:
+    """Every way `document` breaks schema `name`, sorted by location."""
+    found = []
+    for error in _validator(name).iter_errors(document):
+        found.extend(_describe(leaf, where) for leaf in _leaves(error))
+    return sorted(set(found))
+
+
+def require_valid(document: Any, name: str, where: str = "") -> Any:
+    """Return `document` if it meets schema `name`; else raise ValidationError listing every problem."""
+    found = [p for p in problems(document, name, where) if p.severity == "error"]
+    if found:
+        raise ValidationError(f"{where or 'document'} does not meet spec/{SPEC_VERSION_DIR}/{name}", found)
+    return document
+
+
+def load_json(path: Path, name: str, where: str | None = None, error: type[ValidationError] = ValidationError) -> Any:
+    """Read a JSON file and validate it against schema `name`; unreadable JSON is a located problem too.
+
+    `where` names the file in problems (default: its path); `error` is the ValidationError subclass raised.
+    """
+    where = where or str(path)
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{where} not found", [Problem(where, "FILE_NOT_FOUND", "file does not exist", "write it")]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(
+            f"{where} is not valid JSON", [Problem(where, "BAD_JSON", str(exc), "write UTF-8 JSON (check quotes and commas)")]
+        ) from None
+    found = [p for p in problems(document, name, where) if p.severity == "error"]
+    if found:
+        raise error(f"{where} does not meet spec/{SPEC_VERSION_DIR}/{name}", found)
+    return document

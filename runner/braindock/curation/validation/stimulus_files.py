@@ -1,0 +1,97 @@
+"""Per-stimulus checks shared by stimulus_set.json and brainio CSV: ids unique, files safe, exist, hash, open."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import Problem
+from .checked import Checked
+from .files import inspect_many, unsafe_relative
+
+
+@dataclass(frozen=True)
+class Row:
+    """One stimulus as listed: `where_id`/`where_file`/`where_hash` locate its fields in the source."""
+
+    stimulus_id: str | None  # None when the source has no id column
+    file: str | None
+    sha256: str | None
+    where_id: str
+    where_file: str
+    where_hash: str
+
+
+def _tag(where: str, stimulus_id: str | None) -> str:
+    return where if stimulus_id is None else f"{where} [stimulus_id={stimulus_id}]"
+
+
+def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = True) -> None:
+    """Duplicate ids, unsafe paths, missing files, sha256 mismatches, unreadable images; facts on sizes."""
+    first_seen: dict[str, str] = {}
+    for row in rows:
+        if row.stimulus_id is None:
+            continue
+        if row.stimulus_id in first_seen:
+            out.add(Problem(
+                _tag(row.where_id, row.stimulus_id), "DUPLICATE_STIMULUS_ID",
+                f"stimulus_id {row.stimulus_id!r} is listed again (first at {first_seen[row.stimulus_id]})",
+                "give every stimulus its own stimulus_id; repeated presentations belong in the assembly, not the stimulus set",
+            ))
+        else:
+            first_seen[row.stimulus_id] = row.where_id
+    out.stimulus_ids = set(first_seen)
+
+    to_read: list[tuple[Row, str]] = []
+    base = os.fspath(root)
+    for row in rows:
+        if row.file is None:
+            continue
+        reason = unsafe_relative(row.file)
+        if reason:
+            out.add(Problem(
+                _tag(row.where_file, row.stimulus_id), "BAD_PATH", f"file {row.file!r} is unusable: {reason}",
+                "write the path relative to the stimulus set's folder, without '..'",
+            ))
+            continue
+        to_read.append((row, os.path.join(base, row.file.replace("\\", "/"))))
+
+    facts = inspect_many([path for _, path in to_read], want_hash=check_hashes)
+    sizes: Counter[str] = Counter()
+    total_bytes = 0
+    for (row, path), fact in zip(to_read, facts):
+        where = _tag(row.where_file, row.stimulus_id)
+        if not fact.exists:
+            out.add(Problem(
+                where, "FILE_NOT_FOUND", f"file {row.file!r} does not exist" + (f" ({fact.error})" if fact.error else ""),
+                f"put the file at {path} or correct the path", found=str(path),
+            ))
+            continue
+        if fact.error:
+            out.add(Problem(where, "FILE_UNREADABLE", f"file {row.file!r} cannot be read: {fact.error}", "check its permissions"))
+            continue
+        total_bytes += fact.size or 0
+        if fact.size == 0:
+            out.add(Problem(where, "EMPTY_FILE", f"file {row.file!r} is empty", "replace it with the real stimulus"))
+        if check_hashes and row.sha256 is not None and fact.sha256 != row.sha256:
+            out.add(Problem(
+                _tag(row.where_hash, row.stimulus_id), "SHA256_MISMATCH",
+                f"sha256 of {row.file!r} does not match", "re-export the file or update its sha256 (sha256sum FILE)",
+                expected=row.sha256, found=fact.sha256,
+            ))
+        if fact.image_error:
+            out.add(Problem(
+                where, "IMAGE_UNREADABLE", f"{row.file!r} does not open as an image: {fact.image_error[:200]}",
+                "re-save it as PNG or JPEG",
+            ))
+        elif fact.image_size:
+            sizes[f"{fact.image_size[0]}x{fact.image_size[1]}"] += 1
+    out.facts.update(
+        stimuli=len(rows),
+        files_checked=len(to_read),
+        bytes=total_bytes,
+        image_sizes=dict(sizes.most_common(10)),
+    )
+    if len(sizes) > 1:
+        out.facts["image_sizes_distinct"] = len(sizes)

@@ -1,0 +1,145 @@
+"""Docker through the docker SDK; the run policy (no network, read-only inputs, limits) comes from ContainerRun."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from ...errors import EngineError, Problem, UsageError
+from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
+
+_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def memory_bytes(text: str) -> int:
+    """'4g' -> 4294967296; plain numbers are bytes."""
+    text = str(text).strip().lower().rstrip("b")
+    if text and text[-1] in _UNITS:
+        return int(float(text[:-1]) * _UNITS[text[-1]])
+    return int(text)
+
+
+def run_kwargs(spec: ContainerRun) -> dict[str, Any]:
+    """docker SDK `containers.create` arguments for `spec` (pure, unit-testable without an engine)."""
+    limits = spec.limits
+    return {
+        "image": spec.image,
+        "command": list(spec.command),
+        "network_mode": limits.network,
+        "user": limits.user,
+        "mem_limit": memory_bytes(limits.memory),
+        "memswap_limit": memory_bytes(limits.memory),
+        "nano_cpus": int(float(limits.cpus) * 1e9),
+        "pids_limit": int(limits.pids),
+        "read_only": True,
+        "tmpfs": {"/tmp": "rw,size=1g,mode=1777"},
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"] + ([f"seccomp={NETWORK_TRAP.read_text()}"] if spec.trap_network else []),
+        "environment": {"HOME": "/tmp", **dict(spec.env)},
+        "volumes": {
+            str(Path(m.source).resolve()): {"bind": m.target, "mode": "ro" if m.read_only else "rw"}
+            for m in spec.mounts
+        },
+        "detach": True,
+    }
+
+
+class DockerEngine(Engine):
+    name = "docker"
+
+    def __init__(self):
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            import docker
+            from docker.errors import DockerException
+
+            try:
+                self._client = docker.from_env(timeout=600)
+                self._client.ping()
+            except DockerException as exc:
+                raise EngineError(
+                    "cannot reach the Docker engine",
+                    [Problem("docker", "ENGINE_UNREACHABLE", str(exc), "start dockerd (see README: setup) or set DOCKER_HOST")],
+                ) from None
+        return self._client
+
+    def inspect(self, image: str) -> ImageInfo:
+        from docker.errors import ImageNotFound
+
+        try:
+            found = self.client.images.get(image)
+        except ImageNotFound:
+            raise UsageError(
+                f"image {image!r} not found in the local Docker engine",
+                [Problem(image, "IMAGE_NOT_FOUND", "no such image", "build it (docker build -t ...) or `docker load` it; `docker images` lists what exists")],
+            ) from None
+        labels = tuple(
+            sorted(((found.attrs.get("Config") or {}).get("Labels") or {}).items())
+        )
+        return ImageInfo(image, found.id, tuple(found.attrs.get("RepoDigests") or ()), labels)
+
+    def run(self, spec: ContainerRun) -> RunResult:
+        from docker.errors import APIError
+        from requests.exceptions import ConnectionError as RequestsConnectionError
+        from requests.exceptions import ReadTimeout
+
+        self.inspect(spec.image)
+        start = time.monotonic()
+        try:
+            container = self.client.containers.create(**run_kwargs(spec))
+        except APIError as exc:
+            raise EngineError(f"Docker refused to create a container for {spec.label or spec.image}", [
+                Problem(spec.image, "ENGINE_REFUSED", str(exc.explanation or exc), "check the image and the limits in config.yaml")
+            ]) from None
+        timed_out = False
+        try:
+            container.start()
+            try:
+                status = container.wait(timeout=spec.limits.timeout_s)
+                exit_code = int(status.get("StatusCode", -1))
+            except (ReadTimeout, RequestsConnectionError):
+                timed_out = True
+                container.kill()
+                exit_code = -1
+            duration = time.monotonic() - start
+            container.reload()
+            oom = bool(container.attrs.get("State", {}).get("OOMKilled"))
+            stdout = container.logs(stdout=True, stderr=False).decode("utf-8", "replace")
+            stderr = container.logs(stdout=False, stderr=True).decode("utf-8", "replace")
+        finally:
+            container.remove(force=True)
+        return RunResult(exit_code, stdout, stderr, duration, timed_out, oom)
+
+    def build(self, context: Path, tag: str, dockerfile: str | None = None,
+              build_args: dict[str, str] | None = None) -> ImageInfo:
+        from docker.errors import BuildError
+
+        try:
+            self.client.images.build(path=str(context), tag=tag, dockerfile=dockerfile, rm=True,
+                                    buildargs=build_args or None)
+        except BuildError as exc:
+            log = "".join(chunk.get("stream", "") for chunk in exc.build_log if isinstance(chunk, dict))
+            raise EngineError(f"building {tag} from {context} failed", [
+                Problem(str(context), "BUILD_FAILED", str(exc), "fix the Dockerfile; the build log is below")
+            ], details="\n".join(log.splitlines()[-30:])) from None
+        return self.inspect(tag)
+
+    def save(self, image: str, path: Path) -> None:
+        found = self.client.images.get(image)
+        with open(path, "wb") as handle:
+            for chunk in found.save(named=True):
+                handle.write(chunk)
+
+    def load(self, path: Path) -> list[str]:
+        from docker.errors import APIError
+
+        try:
+            with open(path, "rb") as handle:
+                return [image.id for image in self.client.images.load(handle.read())]
+        except APIError as exc:
+            raise EngineError(f"Docker could not load {path}", [
+                Problem(str(path), "IMAGE_LOAD_FAILED", str(exc.explanation or exc), "check that the archive is complete (its sha256 is in the bundle manifest)")
+            ]) from None
