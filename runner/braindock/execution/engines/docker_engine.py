@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ...errors import EngineError, Problem, UsageError
+from ...errors import EngineError, Problem, UsageError, ValidationError
 from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
 
 _UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -67,7 +67,7 @@ class DockerEngine(Engine):
         return self._client
 
     def inspect(self, image: str) -> ImageInfo:
-        from docker.errors import ImageNotFound
+        from docker.errors import APIError, ImageNotFound
 
         try:
             found = self.client.images.get(image)
@@ -76,6 +76,13 @@ class DockerEngine(Engine):
                 f"image {image!r} not found in the local Docker engine",
                 [Problem(image, "IMAGE_NOT_FOUND", "no such image", "build it (docker build -t ...) or `docker load` it; `docker images` lists what exists")],
             ) from None
+        except APIError as exc:  # e.g. capital letters: Docker refuses the reference itself (400)
+            if exc.status_code == 400:
+                raise ValidationError(f"{image!r} is not a valid image reference", [Problem(
+                    image, "BAD_IMAGE_REFERENCE", f"Docker refused the reference: {exc.explanation or exc}",
+                    f"write it in lower case ({image.lower()!r}): NAME[:TAG] with a-z, 0-9, '.', '_', '-' and '/'")]) from None
+            raise EngineError(f"Docker could not look up image {image!r}", [Problem(
+                image, "ENGINE_ERROR", f"Docker said: {exc.explanation or exc}", "check that Docker is running: docker info")]) from None
         labels = tuple(
             sorted(((found.attrs.get("Config") or {}).get("Labels") or {}).items())
         )
