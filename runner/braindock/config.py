@@ -41,10 +41,21 @@ class Settings:
     def work_dir(self) -> Path:
         return self.home / "work"
 
+    @property
+    def spool_dir(self) -> Path:
+        """Finished score records waiting for the ledger (provenance.spool)."""
+        return self.home / "spool"
+
+    @property
+    def suites_dir(self) -> Path:
+        """One folder per suite: its plan, its jobs, the model runs' inputs, the workers' logs and failures."""
+        return self.home / "suites"
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["home"] = str(self.home)
-        out.update(ledger=str(self.ledger_path), store=str(self.store_dir), work=str(self.work_dir))
+        out.update(ledger=str(self.ledger_path), store=str(self.store_dir), work=str(self.work_dir),
+                   spool=str(self.spool_dir), suites=str(self.suites_dir))
         return out
 
 
