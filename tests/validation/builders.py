@@ -82,8 +82,8 @@ def write_manifest(folder: Path, stimulus_set: Path, recordings: Path, **overrid
     manifest = {
         "spec_version": "1.0", "identifier": "Test.IT-pls", "version": "1.0.0", "kind": "neural",
         "region": "IT", "modality": "image",
-        "metric": {"name": "pls", "parameters": {"stratify_by": "category"}},
-        "ceiling": {"method": "split-half", "parameters": {}}, "normalization": "r/ceiling",
+        "metric": {"name": "neural_predictivity", "parameters": {"stratify_by": "category"}},
+        "ceiling": {"method": "internal_consistency", "parameters": {}}, "normalization": "r/ceiling",
         "stimulus_set": {"identifier": "test-stimuli", "path": stimulus_set.relative_to(folder).as_posix(), "sha256": sha256(stimulus_set)},
         "recordings": {"identifier": "test-recordings", "path": recordings.relative_to(folder).as_posix(), "sha256": sha256(recordings)},
         "number_of_trials": 2, "citation": "Doe 2024", "visual_degrees": 8,

@@ -14,6 +14,7 @@ from referencing import Registry, Resource
 from ..errors import Problem, ValidationError
 
 SPEC_VERSION_DIR = "v1"
+READABLE_MAJORS = ("1",)  # spec majors this runner reads: any 1.x document
 SCHEMAS = (
     "common",
     "model-description",
@@ -25,7 +26,12 @@ SCHEMAS = (
     "behavioral-assembly",
     "score-record",
     "submission",
+    "metrics",
+    "ceilings",
+    "normalizations",
 )
+# the `enum` of a name registry -> the problem code of an unknown name in it
+_UNKNOWN_NAME = {"metrics": "UNKNOWN_METRIC", "ceilings": "UNKNOWN_CEILING", "normalizations": "UNKNOWN_NORMALIZATION"}
 
 # jsonschema keyword -> stable problem code
 _CODES = {
@@ -49,9 +55,13 @@ _CODES = {
 
 
 def spec_dir() -> Path:
-    """The spec/ folder: $BRAINDOCK_SPEC_DIR, else the repository's spec/ next to runner/."""
+    """The spec/ folder: $BRAINDOCK_SPEC_DIR, else the copy inside the package (braindock/spec, a link to the
+    repository's spec/ in a checkout, the files themselves in a wheel), else the repository's spec/ next to runner/."""
     override = os.environ.get("BRAINDOCK_SPEC_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[3] / "spec"
+    if override:
+        return Path(override)
+    packaged = Path(__file__).resolve().parents[1] / "spec"
+    return packaged if (packaged / SPEC_VERSION_DIR).is_dir() else Path(__file__).resolve().parents[3] / "spec"
 
 
 @functools.cache
@@ -107,8 +117,12 @@ def _describe(error: SchemaViolation, where: str) -> Problem:
         )
     if "propertyNames" in error.schema_path:  # the offending key itself is the location
         path = f"{path.rstrip('/')}/{error.instance}"
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):  # locate the one unexpected key
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path = f"{path.rstrip('/')}/{extra[0]}" if len(extra) == 1 else path
     if keyword == "enum" and error.schema == schema("common")["$defs"]["region"]:
         code = "UNKNOWN_REGION"
+    code = next((c for family, c in _UNKNOWN_NAME.items() if keyword == "enum" and error.schema == schema(family)["$defs"]["name"]), code)
     expected = error.schema.get(keyword) if keyword in ("enum", "const", "type", "pattern") else None
     return Problem(
         where=f"{where}#{path}",
@@ -119,8 +133,23 @@ def _describe(error: SchemaViolation, where: str) -> Problem:
     )
 
 
+def version_problem(document: Any, where: str = "") -> Problem | None:
+    """A document of a spec major this runner does not read (e.g. "2.0"): one problem naming the majors it reads."""
+    version = document.get("spec_version") if isinstance(document, dict) else None
+    if not isinstance(version, str) or version.split(".")[0] in READABLE_MAJORS:
+        return None
+    return Problem(f"{where}#/spec_version", "UNSUPPORTED_SPEC_VERSION",
+                   f"spec_version {version!r}: this runner reads spec {', '.join(m + '.x' for m in READABLE_MAJORS)} only",
+                   "write the document for spec 1.x (spec/v1), or use a runner that reads this spec version",
+                   expected=" or ".join(m + ".x" for m in READABLE_MAJORS), found=version)
+
+
 def problems(document: Any, name: str, where: str = "") -> list[Problem]:
-    """Every way `document` breaks schema `name`, sorted by location."""
+    """Every way `document` breaks schema `name`, sorted by location; a document of another spec major gets one
+    problem saying which majors this runner reads (its other fields are not judged by v1's rules)."""
+    unsupported = version_problem(document, where)
+    if unsupported is not None:
+        return [unsupported]
     found = []
     for error in _validator(name).iter_errors(document):
         found.extend(_describe(leaf, where) for leaf in _leaves(error))
