@@ -53,6 +53,7 @@ class ImageInfo:
     image_id: str  # sha256:... of the image config: the content identity
     repo_digests: tuple[str, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
+    size: int | None = None  # bytes, as `docker images` reports it
 
 
 class Engine(ABC):

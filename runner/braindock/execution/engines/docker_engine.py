@@ -86,7 +86,7 @@ class DockerEngine(Engine):
         labels = tuple(
             sorted(((found.attrs.get("Config") or {}).get("Labels") or {}).items())
         )
-        return ImageInfo(image, found.id, tuple(found.attrs.get("RepoDigests") or ()), labels)
+        return ImageInfo(image, found.id, tuple(found.attrs.get("RepoDigests") or ()), labels, found.attrs.get("Size"))
 
     def run(self, spec: ContainerRun) -> RunResult:
         from docker.errors import APIError

@@ -58,7 +58,8 @@ class PodmanEngine(Engine):
                 Problem(image, "IMAGE_NOT_FOUND", "no such image", "podman build it, or copy it from Docker: podman pull docker-daemon:IMAGE")])
         found = json.loads(result.stdout)[0]
         labels = tuple(sorted(((found.get("Config") or {}).get("Labels") or {}).items()))
-        return ImageInfo(image, "sha256:" + found["Id"].removeprefix("sha256:"), tuple(found.get("RepoDigests") or ()), labels)
+        return ImageInfo(image, "sha256:" + found["Id"].removeprefix("sha256:"), tuple(found.get("RepoDigests") or ()), labels,
+                         found.get("Size"))
 
     def run(self, spec: ContainerRun) -> RunResult:
         self.inspect(spec.image)
