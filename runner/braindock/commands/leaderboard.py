@@ -5,7 +5,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from ..output import add_json_flag, console, print_json
+from ..errors import BraindockError, Problem
+from ..output import add_json_flag, console, err_console, print_json
 from ..provenance.ledger import Ledger
 from ..reporting import leaderboard
 from ..reporting.plots import plot_leaderboard
@@ -24,11 +25,29 @@ def _fmt(value: float | None) -> str:
     return "missing" if value is None else f"{value:.3f}"
 
 
+def _nothing_selected(records, benchmark: str | None, version: str | None) -> BraindockError:
+    """--benchmark / --benchmark-version matched no score: say so, with the benchmarks and versions that exist."""
+    if benchmark and not any(r.benchmark == benchmark for r in records):
+        scored = sorted({r.benchmark for r in records})
+        return BraindockError(f"no scores for benchmark {benchmark!r}", [Problem(
+            "--benchmark", "NO_SUCH_BENCHMARK", f"the ledger has no score on {benchmark}",
+            f"use one of: {', '.join(scored)}" if scored else "score one first: braindock score MODEL_IMAGE BENCHMARK_IMAGE")])
+    existing = sorted({r.inputs["benchmark"]["version"] for r in records if not benchmark or r.benchmark == benchmark})
+    return BraindockError(f"no scores at benchmark version {version}", [Problem(
+        "--benchmark-version", "NO_SUCH_VERSION", f"the ledger has no score on version {version}" + (f" of {benchmark}" if benchmark else ""),
+        f"use one of: {', '.join(existing)} (or leave the option out for the latest)" if existing
+        else "score one first: braindock score MODEL_IMAGE BENCHMARK_IMAGE")])
+
+
 def run(args, settings) -> int:
-    table_rows = leaderboard.rows(Ledger(settings.ledger_path).records(), args.benchmark_version, args.benchmark)
+    records = Ledger(settings.ledger_path).records()
+    table_rows = leaderboard.rows(records, args.benchmark_version, args.benchmark)
+    if not table_rows and (args.benchmark or args.benchmark_version):
+        raise _nothing_selected(records, args.benchmark, args.benchmark_version)
     models, benchmarks, scores = leaderboard.matrix(table_rows)
     if args.plot and table_rows:
-        plot_leaderboard(table_rows, Path(args.plot))
+        saved = plot_leaderboard(table_rows, Path(args.plot))
+        (err_console if args.json else console).print(f"plot saved to {saved.resolve()}", highlight=False)
     if args.json:
         print_json({
             "rows": [{"model": r.model, "benchmark": r.benchmark, "benchmark_version": r.benchmark_version,
@@ -37,7 +56,8 @@ def run(args, settings) -> int:
         })
         return 0
     if not table_rows:
-        console.print("The ledger is empty: run `braindock score MODEL_IMAGE BENCHMARK_IMAGE` first.")
+        console.print(f"The ledger ({settings.ledger_path}) is empty: run `braindock score MODEL_IMAGE BENCHMARK_IMAGE` first"
+                      + ("; no plot drawn." if args.plot else "."), highlight=False)
         return 0
     detail = Table(title="braindock leaderboard")
     for column in ("model", "benchmark", "raw", "ceiling", "ceiled score", "error", "record"):
