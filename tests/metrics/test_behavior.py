@@ -52,3 +52,21 @@ def test_bad_behavioural_inputs():
         get_metric("i2n")(broken, target)
     with pytest.raises(MetricError, match="not among the choices"):
         get_metric("i2n")(source.isel(choice=slice(0, 4)), target)
+
+
+def test_i1_keeps_the_object_means_that_i1n_removes():
+    """I1 is I1n without subtracting each (truth, distractor) mean: the difference of their d' is exactly
+    that mean, and a model equal to the human rates reaches I1's own ceiling too."""
+    _, target = behaviour_pair(n_objects=4, images_per_object=6, trials_per_cell=10)
+    trials = read_trials(target)
+    rates = human_rates(trials, np.arange(trials.image.size))
+    raw = normalised_dprimes(rates, trials.image_truth, collapse=False, normalise=False)
+    centred = normalised_dprimes(rates, trials.image_truth, collapse=False)
+    for truth in range(4):
+        images, others = trials.image_truth == truth, np.arange(4) != truth
+        np.testing.assert_allclose((raw - centred)[images][:, others],
+                                   np.nanmean(raw[images][:, others], axis=0)[None].repeat(6, 0), atol=1e-12)
+    source, target = behaviour_pair(trials_per_cell=40)
+    ceiled = normalize("r/sqrt(ceiling)", get_metric("i1", splits=4)(source, target),
+                       get_ceiling("i1_split_half", splits=4)(target))
+    assert abs(ceiled.value - 1.0) < 0.05

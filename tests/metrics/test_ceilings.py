@@ -64,3 +64,33 @@ def test_extrapolation_ceiling_rises_above_pairwise():
     assert score.value == ceiling(assembly).value
     with pytest.raises(MetricError, match="at least 3 subjects"):
         ceiling(assembly.isel(neuroid=slice(0, 2 * per_subject)))
+
+
+def _subjects(values: np.ndarray, subjects: int):
+    per = values.shape[1] // subjects
+    return neural_assembly(values).assign_coords(subject=("neuroid", np.repeat([f"p{i}" for i in range(subjects)], per)))
+
+
+def test_rsa_ceiling_known_answers():
+    """Identical subjects: 1 (both bounds). Independent subjects: Spearman r of one of N exchangeable RDMs with
+    their mean is 1/sqrt(N) (upper bound), and with the others' mean 0 (lower bound)."""
+    rng = np.random.default_rng(0)
+    same = get_ceiling("rsa_ceiling")(_subjects(np.tile(rng.standard_normal((50, 100)), (1, 3)), 3))
+    assert same.value == pytest.approx(1.0) and same.details["lower_bound_loo"] == pytest.approx(1.0)
+    for n in (2, 4, 9):
+        independent = get_ceiling("rsa_ceiling")(_subjects(rng.standard_normal((80, n * 300)), n))
+        assert abs(independent.value - 1 / np.sqrt(n)) < 0.05
+        assert abs(independent.details["lower_bound_loo"]) < 0.08
+        assert independent.per_split.shape == (n,)
+
+
+def test_rsa_ceiling_bad_inputs():
+    rng = np.random.default_rng(1)
+    with pytest.raises(MetricError, match="no coordinate 'subject'"):
+        get_ceiling("rsa_ceiling")(neural_assembly(rng.standard_normal((10, 6))))
+    with pytest.raises(MetricError, match="at least 2 subjects"):
+        get_ceiling("rsa_ceiling")(_subjects(rng.standard_normal((10, 6)), 1))
+    broken = _subjects(rng.standard_normal((10, 6)), 2)
+    broken[2, 1] = np.nan
+    with pytest.raises(MetricError, match="NaN/inf.*stim0002"):
+        get_ceiling("rsa_ceiling")(broken)

@@ -103,3 +103,31 @@ def test_splits_digest_pins_the_exact_splits():
     assert first.details["splits_sha256"] == again.details["splits_sha256"]
     assert other_seed.details["splits_sha256"] != first.details["splits_sha256"]
     assert first.to_dict()["splits_sha256"] == first.details["splits_sha256"]
+
+
+def test_neuron_to_neuron_finds_each_neuroids_own_column_and_its_analytic_r():
+    """Target j = source column j + noise (sd 0.5) among 280 distractor columns: each neuroid maps to its own
+    column on every split, and held-out r is 1 / sqrt(1 + 0.5^2) = 0.894."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((400, 300))
+    y = x[:, :20] + 0.5 * rng.standard_normal((400, 20))
+    score = get_metric("neural_predictivity", regression="neuron_to_neuron")(neural_assembly(x), neural_assembly(y))
+    assert abs(score.value - 1 / np.sqrt(1.25)) < 0.02
+    rows = np.random.default_rng(0).permutation(400)  # rows in another order: the same splits by stimulus_id
+    shuffled = get_metric("neural_predictivity", regression="neuron_to_neuron")(
+        neural_assembly(x[rows], stimulus_ids=[f"stim{i:04d}" for i in rows]), neural_assembly(y))
+    assert shuffled.value == pytest.approx(score.value, abs=1e-12)
+
+
+def test_neuron_to_neuron_skips_training_constant_columns_and_takes_the_first_of_equal_ones():
+    rng = np.random.default_rng(2)
+    y = rng.standard_normal((60, 3))
+    x = np.column_stack([np.ones(60), y[:, 0], y[:, 0], -y[:, 1], y[:, 2] + rng.standard_normal(60)])
+    from braindock.metrics.gram import Rows
+    from braindock.metrics.neuron_to_neuron import neuron_to_neuron_predictions
+    splits = [(np.arange(40), np.arange(40, 60))]
+    (prediction, details), = neuron_to_neuron_predictions(Rows(x, np.arange(60)), y, splits, np.arange(3))
+    assert details["source_columns"][:2] == [1, 1]  # column 0 is constant; 1 and 2 tie: the first wins
+    np.testing.assert_array_equal(prediction[:, 0], y[40:, 0])
+    with pytest.raises(MetricError, match="no source column varies.*split 0"):
+        neuron_to_neuron_predictions(Rows(np.ones((60, 4)), np.arange(60)), y, splits, np.arange(3))

@@ -3,16 +3,16 @@ ceiling `get_ceiling(name, **params)(assembly) -> Score`, every normalisation `n
 
 Modules: alignment (match by stimulus_id, input checks), gram (Grams over column blocks of possibly
 memory-mapped activations), splits / subsets (cross-validation), regression
-(kernel PLS / ridge / ridge-CV / OLS), predictivity, cka, rsa, behavior (I1n, I2n), ceilings (internal
-consistency, extrapolation), error_consistency (label task), odd_one_out (triplets), normalization,
-stats.
+(kernel PLS / ridge / ridge-CV / OLS), neuron_to_neuron, predictivity, cka, rsa, behavior (I1, I1n, I2n),
+ceilings (internal consistency, extrapolation, RSA between subjects), error_consistency (label task),
+odd_one_out (triplets), normalization, stats.
 """
 from __future__ import annotations
 
 from ..errors import UsageError
 from .base import Ceiling, Metric, Score
-from .behavior import I1n, I1nSplitHalf, I2n, I2nSplitHalf
-from .ceilings import ExtrapolationCeiling, InternalConsistency
+from .behavior import I1, I1n, I1nSplitHalf, I1SplitHalf, I2n, I2nSplitHalf
+from .ceilings import ExtrapolationCeiling, InternalConsistency, RSACeiling
 from .cka import CKA
 from .error_consistency import ErrorConsistency, ErrorConsistencyHumans
 from .normalization import NORMALIZATIONS, normalize
@@ -34,10 +34,10 @@ def _registry(kind: str, classes) -> dict:
 
 
 METRICS: dict[str, type[Metric]] = _registry(
-    "metric", (NeuralPredictivity, CKA, RDMSimilarity, I1n, I2n, ErrorConsistency, OddOneOutAgreement))
+    "metric", (NeuralPredictivity, CKA, RDMSimilarity, I1, I1n, I2n, ErrorConsistency, OddOneOutAgreement))
 CEILINGS: dict[str, type[Ceiling]] = _registry(
-    "ceiling", (InternalConsistency, ExtrapolationCeiling, I1nSplitHalf, I2nSplitHalf, ErrorConsistencyHumans,
-                OddOneOutNoiseCeiling))
+    "ceiling", (InternalConsistency, ExtrapolationCeiling, RSACeiling, I1SplitHalf, I1nSplitHalf, I2nSplitHalf,
+                ErrorConsistencyHumans, OddOneOutNoiseCeiling))
 
 
 def get_metric(name: str, **params) -> Metric:

@@ -11,8 +11,8 @@ Definition, following brain-score/vision `metrics/i1i2/metric.py` (only I2n is v
 1. Response matrix (image x object, NaN where object == truth). Model: p(o) / (p(o) + p(truth)).
    Humans: fraction of trials offering distractor o in which o was chosen.
 2. d' = z(1 - rate[image, o]) - z(mean rate of choosing the image's truth on images of object o),
-   clipped at +-5. 3. Normalised (the "n"): subtract, per (truth, distractor), the mean over images.
-4. I1n averages the distractors per image; I2n keeps image x distractor cells.
+   clipped at +-5. 3. Normalised (the "n"): subtract, per (truth, distractor), the mean over images (I1 skips this step).
+4. I1n and I1 average the distractors per image; I2n keeps image x distractor cells.
 5. Per split, the trials are shuffled (numpy RandomState(seed), a fresh state for the metric and for
    the ceiling, so split i uses the same halves in both) and halved; the score is Pearson r between the
    model and the first half over the cells the half defines; the ceiling is r between the two halves.
@@ -122,15 +122,17 @@ def _group_nanmean(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.
         return sums / counts
 
 
-def normalised_dprimes(rates: np.ndarray, image_truth: np.ndarray, collapse: bool) -> np.ndarray:
-    """Clipped, (truth, distractor)-mean-removed d' per image x distractor, or per image if `collapse`."""
+def normalised_dprimes(rates: np.ndarray, image_truth: np.ndarray, collapse: bool, normalise: bool = True) -> np.ndarray:
+    """Clipped d' per image x distractor (or per image if `collapse`), with the mean over the images of each
+    (truth, distractor) removed if `normalise` (I1n/I2n) and kept if not (Brain-Score's I1/I2)."""
     n_objects = rates.shape[1]
     # false-alarm rate of object pair: mean over images of object o of choosing truth t: fa[o, t]
     false_alarms = _group_nanmean(rates, image_truth, n_objects)
     with np.errstate(invalid="ignore", divide="ignore"):
         dprime = scipy.stats.norm.ppf(1.0 - rates) - scipy.stats.norm.ppf(false_alarms.T[image_truth])
     dprime = np.clip(dprime, -CAP, CAP)
-    dprime = dprime - _group_nanmean(dprime, image_truth, n_objects)[image_truth]
+    if normalise:
+        dprime = dprime - _group_nanmean(dprime, image_truth, n_objects)[image_truth]
     if collapse:
         with warnings.catch_warnings():  # images without any defined cell stay NaN ("Mean of empty slice")
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -169,6 +171,7 @@ def _correlate(model: np.ndarray, data: np.ndarray, split: int, model_role: str)
 
 class _ImageLevel(Metric):
     collapse: ClassVar[bool]
+    normalise: ClassVar[bool] = True
     version: ClassVar[str] = "1.0"
     defaults: ClassVar[dict[str, Any]] = dict(BEHAVIOUR_DEFAULTS)
 
@@ -187,9 +190,11 @@ class _ImageLevel(Metric):
             bad = trials.images[~(np.isfinite(probabilities) & (probabilities >= 0)).all(axis=1)]
             raise fail(f"source probabilities must be finite and >= 0; bad at stimulus_id {preview(bad)}",
                        f"source.stimulus_id={bad[0]}", "NOT_FINITE")
-        model = normalised_dprimes(model_rates(probabilities, trials.image_truth), trials.image_truth, self.collapse)
+        model = normalised_dprimes(model_rates(probabilities, trials.image_truth), trials.image_truth, self.collapse,
+                                   self.normalise)
         per_split = np.array([
-            _correlate(model, normalised_dprimes(human_rates(trials, half), trials.image_truth, self.collapse),
+            _correlate(model, normalised_dprimes(human_rates(trials, half), trials.image_truth, self.collapse,
+                                                 self.normalise),
                        split, "source")
             for split, (half, _) in enumerate(_halves(trials.image.size, self.parameters["splits"],
                                                        self.parameters["seed"]))])
@@ -211,8 +216,18 @@ class I1n(_ImageLevel):
     collapse: ClassVar[bool] = True
 
 
+class I1(_ImageLevel):
+    """Per-image d' consistency without removing each object pair's mean (Brain-Score's registered `i1`):
+    it rewards getting the objects' overall difficulty right as well as the images'."""
+
+    name: ClassVar[str] = "i1"
+    collapse: ClassVar[bool] = True
+    normalise: ClassVar[bool] = False
+
+
 class _SplitHalf(Ceiling):
     collapse: ClassVar[bool]
+    normalise: ClassVar[bool] = True
     version: ClassVar[str] = "1.0"
     defaults: ClassVar[dict[str, Any]] = dict(BEHAVIOUR_DEFAULTS)
 
@@ -220,8 +235,8 @@ class _SplitHalf(Ceiling):
         trials = read_trials(assembly)
         per_split = []
         for split, halves in enumerate(_halves(trials.image.size, self.parameters["splits"], self.parameters["seed"])):
-            first, second = (normalised_dprimes(human_rates(trials, half), trials.image_truth, self.collapse)
-                             for half in halves)
+            first, second = (normalised_dprimes(human_rates(trials, half), trials.image_truth, self.collapse,
+                                                self.normalise) for half in halves)
             per_split.append(_correlate(first, second, split, "half"))
         per_split = np.array(per_split)
         return Score(value=float(per_split.mean()), error=float(per_split.std()), metric=self.name,
@@ -240,3 +255,11 @@ class I1nSplitHalf(_SplitHalf):
 
     name: ClassVar[str] = "i1n_split_half"
     collapse: ClassVar[bool] = True
+
+
+class I1SplitHalf(_SplitHalf):
+    """Split-half consistency of human I1 (Brain-Score's `i1`.ceiling)."""
+
+    name: ClassVar[str] = "i1_split_half"
+    collapse: ClassVar[bool] = True
+    normalise: ClassVar[bool] = False

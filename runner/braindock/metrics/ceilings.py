@@ -1,5 +1,5 @@
-"""Neural ceilings: split-half internal consistency (Brain-Score vision) and subject-pool extrapolation
-(Brain-Score language)."""
+"""Neural ceilings: split-half internal consistency (Brain-Score vision), subject-pool extrapolation
+(Brain-Score language), and the RDM consistency between subjects (Brain-Score's rsa_ceiling)."""
 from __future__ import annotations
 
 import itertools
@@ -10,7 +10,8 @@ import xarray as xr
 
 from .alignment import NEURAL_DIMS, fail, neuroid_ids, preview, require_coord, require_dims, require_finite
 from .base import Ceiling, Score
-from .stats import pearson_columns, spearman_brown, standard_error
+from .rsa import rdm, upper_triangle_ranks
+from .stats import pearson, pearson_columns, spearman_brown, standard_error
 
 
 class InternalConsistency(Ceiling):
@@ -223,3 +224,51 @@ def _average_stimuli(assembly: xr.DataArray) -> xr.DataArray:
     np.add.at(sums, index, np.asarray(assembly.values, dtype=np.float64))
     averaged = sums / np.bincount(index)[:, None]
     return xr.DataArray(averaged, dims=NEURAL_DIMS, coords={"stimulus_id": ("presentation", values), **neuroid_coords})
+
+
+class RSACeiling(Ceiling):
+    """How well one subject's RDM matches the group's (Nili et al. 2014; Brain-Score's `rsa_ceiling`).
+
+    assembly: (presentation, neuroid) with `stimulus_id` (rows sharing one are averaged) and the neuroid
+    coordinate `subject_coord`. Each subject's RDM is 1 - Pearson r between stimuli over that subject's
+    neuroids (as the `rdm` metric). Value (the upper bound, Brain-Score's score): mean over subjects of
+    Spearman r between the subject's RDM and the mean RDM of all subjects, itself included, on the upper
+    triangle. details.lower_bound_loo: the same against the mean of the other subjects. per_split holds the
+    per-subject upper values; error: their std (ddof=0) / sqrt(subjects) (Brain-Score reports none).
+    No Spearman-Brown correction: every subject's RDM already uses all of its data.
+    """
+
+    name: ClassVar[str] = "rsa_ceiling"
+    version: ClassVar[str] = "1.0"
+    defaults: ClassVar[dict[str, Any]] = {"subject_coord": "subject"}
+
+    def __call__(self, assembly: xr.DataArray) -> Score:
+        coord = self.parameters["subject_coord"]
+        assembly = _average_stimuli(require_dims(assembly, NEURAL_DIMS, "assembly"))
+        subject_of = require_coord(assembly, coord, "neuroid", "assembly", "the RSA ceiling compares subjects")
+        stimuli = np.asarray(assembly["stimulus_id"].values)
+        values = np.asarray(assembly.values, dtype=np.float64)
+        require_finite(values, "assembly", stimuli, neuroid_ids(assembly), "stimulus_id", "neuroid_id")
+        subjects = np.unique(subject_of)
+        if subjects.size < 2:
+            raise fail(f"the RSA ceiling needs at least 2 subjects, found {subjects.size}: {preview(subjects)}",
+                       f"assembly.{coord}", "TOO_FEW_SUBJECTS", fix="use the internal_consistency ceiling instead")
+        if stimuli.size < 4:
+            raise fail(f"the RSA ceiling needs at least 4 stimuli, got {stimuli.size}", "assembly.stimulus_id",
+                       "TOO_FEW_STIMULI")
+        upper = np.triu_indices(stimuli.size, k=1)
+        triangles = np.stack([rdm(values[:, subject_of == s], stimuli, f"assembly ({coord}={s})")[upper]
+                              for s in subjects])
+        total = triangles.sum(axis=0)
+        group_ranks = upper_triangle_ranks(total / subjects.size)
+        own, loo = np.empty(subjects.size), np.empty(subjects.size)
+        for i, triangle in enumerate(triangles):
+            ranks = upper_triangle_ranks(triangle)
+            own[i] = pearson(ranks, group_ranks)
+            loo[i] = pearson(ranks, upper_triangle_ranks((total - triangle) / (subjects.size - 1)))
+        if np.isnan(own).any() or np.isnan(loo).any():
+            raise fail("the RSA ceiling is undefined: a subject's RDM is constant", f"assembly.{coord}", "CONSTANT_RDM")
+        return Score(value=float(own.mean()), error=standard_error(own), metric=self.name, version=self.version,
+                     parameters=dict(self.parameters), per_split=own,
+                     details={"lower_bound_loo": float(loo.mean()), "subjects": [str(s) for s in subjects],
+                              "per_subject_loo": loo.tolist()})

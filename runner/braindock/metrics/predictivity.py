@@ -9,11 +9,13 @@ import xarray as xr
 
 from .alignment import align, fail, preview
 from .base import Metric, Score
+from .neuron_to_neuron import neuron_to_neuron_predictions
 from .regression import REGRESSIONS, Features, held_out_predictions
 from .splits import make_splits
 from .stats import pearson_columns, standard_error
 
 FIXED_SPLIT_BOOTSTRAPS = 1000
+MAPPINGS = (*REGRESSIONS, "neuron_to_neuron")
 
 
 class NeuralPredictivity(Metric):
@@ -27,7 +29,9 @@ class NeuralPredictivity(Metric):
 
     Parameters:
       regression: pls (PLSRegression(n_components, scale=False), Brain-Score's default) | ridge (one alpha,
-        `alphas`, default 1.0) | ridgecv (leave-one-out over `alphas`, default logspace(-3, 3, 7)) | ols.
+        `alphas`, default 1.0) | ridgecv (leave-one-out over `alphas`, default logspace(-3, 3, 7); Brain-Score's
+        ridgecv_split and dual_ridgecv_split alike) | ols | neuron_to_neuron (each neuroid predicted by the one
+        source column that correlates best on the training stimuli; Brain-Score's `neuron_to_neuron`).
       split: stratified_shuffle (sklearn StratifiedShuffleSplit(splits, train_size, random_state=seed) over
         `stratify_by`, or ShuffleSplit when stratify_by is None), fixed (one split read from the target's
         presentation coordinate `split`, values 'train'/'test'; its error is the bootstrap standard error of
@@ -45,14 +49,17 @@ class NeuralPredictivity(Metric):
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
         p = self.parameters
-        if p["regression"] not in REGRESSIONS:
-            raise fail(f"unknown regression {p['regression']!r}; known regressions: {list(REGRESSIONS)}",
+        if p["regression"] not in MAPPINGS:
+            raise fail(f"unknown regression {p['regression']!r}; known regressions: {list(MAPPINGS)}",
                        "parameters.regression", "UNKNOWN_REGRESSION")
         data = align(source, target)
         splits = make_splits(p["split"], data.target_assembly, splits=p["splits"], train_size=p["train_size"],
                              seed=p["seed"], stratify_by=p["stratify_by"], group_by=p["group_by"])
-        predictions = held_out_predictions(p["regression"], Features(data.source), data.target, splits,
-                                           n_components=p["n_components"], alphas=p["alphas"])
+        if p["regression"] == "neuron_to_neuron":
+            predictions = neuron_to_neuron_predictions(data.source, data.target, splits, data.neuroid_ids)
+        else:
+            predictions = held_out_predictions(p["regression"], Features(data.source), data.target, splits,
+                                               n_components=p["n_components"], alphas=p["alphas"])
         correlations = np.empty((len(splits), data.target.shape[1]))
         for i, ((_, test), (prediction, _)) in enumerate(zip(splits, predictions)):
             correlations[i] = pearson_columns(prediction, data.target[test])

@@ -111,6 +111,21 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
     return order, starts
 
 
+def upper_triangle_ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks 1..n of `values` (ties share their mean rank, as scipy.stats.rankdata), by `_sort`."""
+    index = np.int32 if values.size < 2 ** 30 else np.int64
+    order, starts = _sort(np.ascontiguousarray(values, dtype=np.float64), index)
+    ranks = np.empty(values.size)
+    if starts.all():
+        ranks[order] = np.arange(1, values.size + 1, dtype=np.float64)
+        return ranks
+    first = np.flatnonzero(starts)
+    ends = np.r_[first[1:], values.size]
+    group = np.cumsum(starts) - 1
+    ranks[order] = ((first + ends + 1) / 2.0)[group]
+    return ranks
+
+
 def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
     """Spearman r between two RDMs of the same stimuli on each stimulus subset (boolean mask).
 
