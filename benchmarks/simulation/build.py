@@ -115,7 +115,7 @@ def stages_for(config: dict, out: Path) -> tuple[list[dict], dict[str, np.ndarra
 
 def build(config: dict, out: Path) -> dict:
     generator = config.get("generator", "objects")
-    if generator in ("behavior", "labels", "triplets", "language"):
+    if generator in ("behavior", "labels", "triplets", "language", "langnet"):
         from importlib import import_module
 
         return import_module(f".{generator}", __package__).build(config, out)

@@ -15,6 +15,7 @@ from .behavior import I1, I1n, I1nSplitHalf, I1SplitHalf, I2n, I2nSplitHalf
 from .ceilings import ExtrapolationCeiling, InternalConsistency, RSACeiling
 from .cka import CKA
 from .error_consistency import ErrorConsistency, ErrorConsistencyHumans
+from .language import NoCeiling, Perplexity, ReadingTimeConsistency, ReadingTimePredictivity
 from .normalization import NORMALIZATIONS, normalize
 from .odd_one_out import OddOneOutAgreement, OddOneOutNoiseCeiling
 from .predictivity import NeuralPredictivity
@@ -34,10 +35,11 @@ def _registry(kind: str, classes) -> dict:
 
 
 METRICS: dict[str, type[Metric]] = _registry(
-    "metric", (NeuralPredictivity, CKA, RDMSimilarity, I1, I1n, I2n, ErrorConsistency, OddOneOutAgreement))
+    "metric", (NeuralPredictivity, CKA, RDMSimilarity, I1, I1n, I2n, ErrorConsistency, OddOneOutAgreement,
+               Perplexity, ReadingTimePredictivity))
 CEILINGS: dict[str, type[Ceiling]] = _registry(
-    "ceiling", (InternalConsistency, ExtrapolationCeiling, RSACeiling, I1SplitHalf, I1nSplitHalf, I2nSplitHalf,
-                ErrorConsistencyHumans, OddOneOutNoiseCeiling))
+    "ceiling", (InternalConsistency, ExtrapolationCeiling, RSACeiling, I1SplitHalf, I1nSplitHalf, I2nSplitHalf, ErrorConsistencyHumans,
+                OddOneOutNoiseCeiling, ReadingTimeConsistency, NoCeiling))
 
 
 def get_metric(name: str, **params) -> Metric:

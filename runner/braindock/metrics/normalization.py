@@ -13,6 +13,7 @@ sign of r (r * |r|), so a negative correlation stays negative instead of turning
                       over splits, ddof=0)
 - "(r-1/3)/(ceiling-1/3)": chance-corrected for three-way choices (Brain-Score's Hebart2023 odd-one-out;
                       Brain-Score also clips below-chance scores to 0, we keep the sign)
+- "none":             r                          (engineering benchmarks: no ceiling, e.g. perplexity)
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ NORMALIZATIONS: dict[str, Normalization] = {n.name: n for n in (
     Normalization("r/sqrt(ceiling)", "1.0", lambda r, c: r / np.sqrt(c), lambda r, c: 1.0 / np.sqrt(c), paired=True),
     Normalization("(r-1/3)/(ceiling-1/3)", "1.0", lambda r, c: (r - 1 / 3) / (c - 1 / 3), lambda r, c: 1.0 / (c - 1 / 3),
                   chance=1 / 3),
+    Normalization("none", "1.0", lambda r, c: r, lambda r, c: np.ones_like(r)),
 )}
 
 
