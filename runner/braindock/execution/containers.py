@@ -42,6 +42,16 @@ def export_benchmark(engine: Engine, settings: Settings, image: str, out: Path) 
     check_exit(engine.run(spec), f"benchmark {image}", "export")
 
 
+def require_model_image(engine: Engine, image: str) -> None:
+    """A benchmark image (LABEL org.braindock.kind="benchmark") given where a model belongs is named as such,
+    instead of failing the model-description schema on whatever its `describe` prints."""
+    kind = dict(engine.inspect(image).labels).get("org.braindock.kind")
+    if kind == "benchmark":
+        raise ValidationError(f"{image} is a benchmark image, given as the model", [
+            Problem(image, "BENCHMARK_AS_MODEL", "the image carries LABEL org.braindock.kind=\"benchmark\"; a model was expected here",
+                    "give the model image first and the benchmark images after it: braindock score MODEL_IMAGE BENCHMARK_IMAGE...")])
+
+
 def describe_model(engine: Engine, settings: Settings, image: str, image_id: str | None = None) -> dict:
     """Run `describe` and validate what it prints against spec/v1/model-description.
 
@@ -49,6 +59,7 @@ def describe_model(engine: Engine, settings: Settings, image: str, image_id: str
     an image is described once (a rebuilt image has a new ID and is described again).
     """
     who = f"model {image}"
+    require_model_image(engine, image)
     kept = settings.home / "descriptions" / f"{image_id.removeprefix('sha256:')}.json" if image_id else None
     if kept is not None and kept.exists():
         return schemas.require_valid(json.loads(kept.read_text()), "model-description", f"{who} describe")
