@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "datasets",
     "benchmark",
     "check_model",
+    "check_benchmark",
     "submit",
 )
 
