@@ -23,15 +23,16 @@ def _splits(n):
     return shuffled + grouped[:2] + [(np.arange(n // 2), np.arange(n - 10, n))]
 
 
-@pytest.mark.parametrize("p", [30, 300])  # fewer and more features than stimuli (refit / full-data inverse)
+# fewer and more features than stimuli (refit / full-data inverse), and fewer features than targets (brain -> model)
+@pytest.mark.parametrize("p, q", [(30, 8), (300, 8), (12, 40)])
 @pytest.mark.parametrize("kind, reference, tol", [
     ("ridge", Ridge(alpha=1.0), 1e-9),
     ("ridgecv", RidgeCV(alphas=ALPHAS), 1e-9),
     ("ols", LinearRegression(), 1e-8),
     ("pls", PLSRegression(n_components=5, scale=False, tol=1e-14, max_iter=100000), 1e-5),
 ])
-def test_predictions_match_sklearn(kind, reference, tol, p):
-    x, y, _, _ = _data(150, p, 8)
+def test_predictions_match_sklearn(kind, reference, tol, p, q):
+    x, y, _, _ = _data(150, p, q)
     splits = _splits(150)
     ours = held_out_predictions(kind, Features(x), y, splits, n_components=5)
     for (train, test), (prediction, details) in zip(splits, ours):

@@ -327,7 +327,8 @@ def _pls(split, y, n_components):
     M_k = Y^T Q K Q Y (neuroid x neuroid), u_k = Q Y c_k and t_k = Q K Q Y c_k. M_k follows from
     Y^T K Y and the small products B = T^T Y, E = T^T K Y, F = T^T K T (M_k = Y^T K Y - B^T E - E^T B
     + B^T F B), so a component costs O(stimuli x neuroids + neuroids^2 x components) besides its
-    eigenvector. The PLS coefficients give test predictions K_st U (T^T K U)^-1 T^T Y.
+    eigenvector. With fewer features p than targets (a PrimalSplit), M_k = A^T A for A = X^T Q Y (p x targets),
+    and c is A^T v / |A^T v| for the top eigenvector v of the p x p matrix A A^T (never a targets^2 matrix). The PLS coefficients give test predictions K_st U (T^T K U)^-1 T^T Y.
     """
     n, n_features = split.n_train, split.n_features
     limit = min(n - 1, n_features)
@@ -335,8 +336,17 @@ def _pls(split, y, n_components):
         raise fail(f"PLS n_components={n_components!r} must be an integer between 1 and {limit} "
                    f"(training stimuli - 1 = {n - 1}, features = {n_features})", "parameters.n_components",
                    "BAD_PARAMETER", fix=f"pass n_components <= {limit} or score on more stimuli")
-    k_y = split.train_dot(y)
-    g = y.T @ k_y
+    # fewer features than targets (e.g. recordings -> model, Brain-Score's reverse predictivity): M_k = A^T A with
+    # A = X^T Q Y (features x targets), so c is A^T v for the top eigenvector v of the small A A^T
+    narrow = isinstance(split, PrimalSplit) and n_features < y.shape[1]
+    if narrow:  # A A^T = P - X_T R^T - R X_T^T + X_T (B B^T) X_T^T, with P = X^T Y Y^T X, X_T = X^T T, R = X^T Y B^T
+        x_y = split.train.T @ y
+        k_y = split.train @ x_y
+        p_xy = x_y @ x_y.T
+        x_t, r = np.zeros((n_features, 0)), np.zeros((n_features, 0))
+    else:
+        k_y = split.train_dot(y)
+        g = y.T @ k_y
     y_k = y.copy()
     scores_t, k_t, scores_u = (np.zeros((n, 0)) for _ in range(3))
     b, e = np.zeros((0, y.shape[1])), np.zeros((0, y.shape[1]))
@@ -345,9 +355,16 @@ def _pls(split, y, n_components):
     for _ in range(n_components):
         if np.all(np.abs(y_k) < 10 * y_eps):  # sklearn stops when the Y residual is constant
             break
-        cross = b.T @ e
-        m = g - cross - cross.T + b.T @ (f @ b)
-        c = _top_eigenvector((m + m.T) / 2)
+        if narrow:
+            cross = x_t @ r.T
+            m = p_xy - cross - cross.T + x_t @ (b @ b.T) @ x_t.T
+            v = _top_eigenvector((m + m.T) / 2)
+            c = x_y.T @ v - b.T @ (x_t.T @ v)  # A^T v
+            c /= np.sqrt(c @ c)
+        else:
+            cross = b.T @ e
+            m = g - cross - cross.T + b.T @ (f @ b)
+            c = _top_eigenvector((m + m.T) / 2)
         bc = b @ c
         u = y @ c - scores_t @ bc
         t = k_y @ c - k_t @ bc
@@ -360,7 +377,9 @@ def _pls(split, y, n_components):
         f = np.block([[f, (scores_t.T @ k_new)[:, None]], [k_t.T @ t, t @ k_new]])
         scores_t, k_t, scores_u = (np.column_stack([a, v]) for a, v in ((scores_t, t), (k_t, k_new), (scores_u, u)))
         b, e = np.vstack([b, t @ y]), np.vstack([e, k_new @ y])
-        y_k -= np.outer(t, t @ y_k)
+        blas.dger(-1.0, t @ y_k, t, a=y_k.T, overwrite_a=1)  # y_k -= t (t^T y_k), in place
+        if narrow:
+            x_t, r = np.column_stack([x_t, split.train.T @ t]), np.column_stack([r, x_y @ b[-1]])
     inner = scores_t.T @ split.train_dot(scores_u)
     coefficients = np.linalg.solve(inner, scores_t.T @ y)
     prediction = split.test_dot(scores_u @ coefficients)
