@@ -16,6 +16,7 @@ import xarray as xr
 from ..config import Limits
 from ..contract import responses, schemas
 from ..contract.run_request import lay_out_stimuli, write_request
+from ..contract.task_answers import next_word_task
 from ..errors import ResponseError
 from ..execution import containers
 from ..execution.engines import ContainerRun, Engine, RunResult
@@ -54,9 +55,11 @@ def stimulus_set(modality: str) -> tuple[dict, Path]:
 
 def task_request(task: str, stimuli: list[dict], fitting: list[dict]) -> dict:
     """A small request for `task` on the bundled stimuli: two labels (the first half of the stimuli is 'a', the rest
-    'b'), the same stimuli labelled for fitting, or overlapping triplets of them."""
+    'b'), the same stimuli labelled for fitting, overlapping triplets of them, or their words (next_word)."""
     ids = [s["stimulus_id"] for s in stimuli]
     label = {i: "a" if k < len(ids) // 2 else "b" for k, i in enumerate(ids)}
+    if task == "next_word":
+        return next_word_task(stimuli)
     if task == "odd_one_out":
         return {"name": task, "triplets": [[ids[k], ids[(k + 1) % len(ids)], ids[(k + 3) % len(ids)]] for k in range(len(ids))]}
     return {"name": task, "labels": ["a", "b"], "fitting_stimuli": [{**s, "label": label[s["stimulus_id"]]} for s in fitting]}

@@ -97,7 +97,51 @@ def read_odd_one_out(response: dict, request: dict, who: str) -> xr.DataArray:
     return triplet_array(answered, triplets)
 
 
-READERS = {"probabilities": read_probabilities, "label": read_choices, "odd_one_out": read_odd_one_out}
+PUNCTUATION = ".,;:!?\"'()"
+LOG_PROBABILITY_TOLERANCE = 1e-6
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as task next_word counts them: split on whitespace, lower case, punctuation trimmed."""
+    return [w for w in (token.lower().strip(PUNCTUATION) for token in text.split()) if w]
+
+
+def next_word_task(stimuli: list[dict]) -> dict:
+    """Task next_word for text stimuli: each stimulus's words (from its `text`)."""
+    return {"name": "next_word", "words": {s["stimulus_id"]: words_of(s["text"]) for s in stimuli}}
+
+
+def read_next_word(response: dict, request: dict, who: str) -> xr.DataArray:
+    """behavior.next_word as (word,) natural-log probabilities with stimulus_id, word_index and word coordinates,
+    after checking one finite log-probability <= 0 per request word of every stimulus."""
+    answered, where = _answered(response, request, "next_word", dict, who,
+                                "answer behavior.next_word[stimulus_id] = [ln p(word | words before it), ...] for every stimulus")
+    words = request["task"]["words"]
+    ids = [s["stimulus_id"] for s in request["stimuli"]]
+    problems = _missing(answered, ids, where)
+    for stimulus_id in ids:
+        given = answered.get(stimulus_id)
+        if given is None:
+            continue
+        if not isinstance(given, list) or len(given) != len(words[stimulus_id]):
+            problems.append(Problem(f"{where}/{stimulus_id}", "WRONG_COUNT", "one log-probability per word of the request",
+                                    "answer every word of request.task.words[stimulus_id], in order",
+                                    expected=str(len(words[stimulus_id])), found=str(len(given) if isinstance(given, list) else type(given).__name__)))
+            continue
+        bad = [v for v in given if not isinstance(v, (int, float)) or isinstance(v, bool) or not np.isfinite(v) or v > LOG_PROBABILITY_TOLERANCE]
+        if bad:
+            problems.append(Problem(f"{where}/{stimulus_id}", "BAD_LOG_PROBABILITY", f"{len(bad)} values are not finite natural-log probabilities <= 0",
+                                    "give every word, even one the model has never seen, a probability in (0, 1] as a natural log",
+                                    found=repr(bad[:3])))
+    _raise_if(problems, who)
+    rows = [(i, k, w, float(v)) for i in ids for k, (w, v) in enumerate(zip(words[i], answered[i]))]
+    return xr.DataArray(np.array([r[3] for r in rows]), dims=("word",),
+                        coords={"stimulus_id": ("word", [r[0] for r in rows]), "word_index": ("word", [r[1] for r in rows]),
+                                "word": ("word", [r[2] for r in rows])})
+
+
+READERS = {"probabilities": read_probabilities, "label": read_choices, "odd_one_out": read_odd_one_out,
+           "next_word": read_next_word}
 
 
 def read_answer(response: dict, request: dict, who: str) -> xr.DataArray:

@@ -1,0 +1,3 @@
+module braindock/ngram
+
+go 1.19
