@@ -37,9 +37,11 @@ def errors(result):
 
 def test_ten_images_import_and_lack_only_license_and_citation(copied, tmp_path):
     result = import_stimulus_set(copied / "ten-images" / "image_test_ten_images.csv", copied / "ten-images", tmp_path / "out")
-    assert sorted(result.missing) == [("attrs", "citation"), ("attrs", "license")]
+    assert sorted(result.missing) == [("attrs", "citation"), ("attrs", "license"), ("attrs", "visual_degrees")]
     assert errors(result) == [("MISSING_FIELD", "/citation"), ("MISSING_FIELD", "/license")]
-    assert all("--metadata" in p.fix and "license: CC-BY-4.0" in p.fix for p in result.report.errors)
+    assert [p.code for p in result.report.warnings] == ["MISSING_METADATA"]
+    assert "license: CC-BY-4.0" in result.template and "visual_degrees: 8" in result.template
+    assert all("--metadata" in p.fix and "attrs: {" in p.fix for p in result.report.problems)
     document = json.loads((tmp_path / "out" / "stimulus_set.json").read_text())
     assert [s["stimulus_id"] for s in document["stimuli"]] == [f"n{i}" for i in range(10)]
     assert document["stimuli"][3]["thing"] == "foo3"
@@ -52,7 +54,7 @@ def test_ten_images_with_metadata_validate_from_a_zip(copied, tmp_path):
         for png in sorted((copied / "ten-images").glob("*.png")):
             z.write(png, f"ten-images/{png.name}")
     meta = tmp_path / "meta.yaml"
-    meta.write_text(yaml.safe_dump({"attrs": {"license": "MIT", "citation": "brainio tests"}}))
+    meta.write_text(yaml.safe_dump({"attrs": {"license": "MIT", "citation": "brainio tests", "visual_degrees": 8}}))
     result = import_stimulus_set(copied / "ten-images" / "image_test_ten_images.csv", archive, tmp_path / "out", meta)
     assert result.report.valid and result.missing == []
     assert validate_path(tmp_path / "out").valid
@@ -88,12 +90,12 @@ def test_neural_fixtures_validate_once_metadata_is_supplied(copied, tmp_path, na
     assert validate_path(tmp_path / name).valid
 
 
-def test_probabilities_assembly_imports_and_says_why_it_is_not_trials(copied, tmp_path):
-    result = import_assembly(copied / "alexnet-probabilities.nc", tmp_path / "probs.nc")
-    assert result.kind == "behavioral"
-    assert "DIM_UNEXPECTED" in result.report.codes()
-    assert ("presentation", "truth") in result.missing
-    assert any("choice_ to choice" in note for note in result.notes)
+def test_probabilities_assembly_is_refused_as_a_models_output(copied, tmp_path):
+    with pytest.raises(ValidationError) as caught:
+        import_assembly(copied / "alexnet-probabilities.nc", tmp_path / "probs.nc")
+    [problem] = caught.value.problems
+    assert problem.code == "MODEL_OUTPUT_NOT_TRIALS" and "240 x 24" in problem.message and "not human" in problem.message
+    assert not (tmp_path / "probs.nc").exists()
 
 
 def test_a_csv_without_ids_is_refused_with_every_problem(tmp_path):

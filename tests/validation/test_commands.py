@@ -19,8 +19,11 @@ def test_validate_exit_statuses_and_json(tmp_path, capsys):
     write_images(tmp_path, ["a"])
     (tmp_path / "good.csv").write_text("stimulus_id,filename\na,a.png\n")
     (tmp_path / "bad.csv").write_text("stimulus_id,filename\na,a.png\na,b.png\n")
-    assert run(capsys, "validate", str(tmp_path / "good.csv"))[0] == 0
-    code, out = run(capsys, "validate", "--json", str(tmp_path / "bad.csv"))
+    meta = tmp_path / "meta.yaml"
+    meta.write_text("attrs: {license: MIT, citation: Doe 2024, visual_degrees: 8}\n")
+    assert run(capsys, "validate", str(tmp_path / "good.csv"))[0] == 1  # no licence or citation yet
+    assert run(capsys, "validate", "--metadata", str(meta), str(tmp_path / "good.csv"))[0] == 0
+    code, out = run(capsys, "validate", "--json", "--metadata", str(meta), str(tmp_path / "bad.csv"))
     assert code == 1
     report = json.loads(out.out)
     assert sorted(p["code"] for p in report["problems"]) == ["DUPLICATE_STIMULUS_ID", "FILE_NOT_FOUND"]
@@ -29,14 +32,14 @@ def test_validate_exit_statuses_and_json(tmp_path, capsys):
     assert run(capsys, "validate", str(tmp_path / "missing.csv"))[0] == 2
     config = tmp_path / "sev.yaml"
     config.write_text("warning: [DUPLICATE_STIMULUS_ID, FILE_NOT_FOUND]\n")
-    assert run(capsys, "validate", "--config", str(config), str(tmp_path / "bad.csv"))[0] == 0
+    assert run(capsys, "validate", "--config", str(config), "--metadata", str(meta), str(tmp_path / "bad.csv"))[0] == 0
 
 
 @pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
 def test_import_prints_the_missing_metadata_template_then_validates(tmp_path, capsys):
     shutil.copy(FIXTURES / "assy_test_package_assembly.nc", tmp_path / "assy_x.nc")
     code, out = run(capsys, "import", "brainio", str(tmp_path / "assy_x.nc"), "--out", str(tmp_path / "x.nc"))
-    assert code == 1
+    assert code == 1 and not (tmp_path / "x.nc").exists()  # nothing written unless valid
     assert "Still missing metadata" in out.out and "region: IT" in out.out and "species: Macaca mulatta" in out.out
     meta = tmp_path / "meta.yaml"
     meta.write_text(yaml.safe_dump({"attrs": {"species": "Macaca mulatta", "method": "array", "units": "spikes/s",

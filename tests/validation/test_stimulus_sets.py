@@ -7,8 +7,12 @@ from braindock.errors import UsageError
 from .builders import write_images, write_stimulus_set
 
 
+META = {"attrs": {"license": "CC-BY-4.0", "citation": "Doe 2024", "visual_degrees": 8}}
+
+
 def located(report):
-    return {(p.code, p.where) for p in report.problems}
+    """(code, where) of every problem but the set-level metadata ones (tested on their own below)."""
+    return {(p.code, p.where) for p in report.problems if p.code != "MISSING_METADATA"}
 
 
 def write_csv(folder: Path, text: str) -> Path:
@@ -19,14 +23,14 @@ def write_csv(folder: Path, text: str) -> Path:
 
 def test_a_good_csv_is_valid_and_reports_image_sizes(tmp_path):
     write_images(tmp_path, ["a", "b"])
-    report = validate_path(write_csv(tmp_path, "stimulus_id,filename,object\na,a.png,dog\nb,b.png,cat\n"))
+    report = validate_path(write_csv(tmp_path, "stimulus_id,filename,object\na,a.png,dog\nb,b.png,cat\n"), metadata=META)
     assert report.valid and report.problems == []
     assert report.facts[str(tmp_path / "stimuli.csv")]["image_sizes"] == {"8x6": 2}
 
 
 def test_missing_stimulus_id_column_still_checks_every_row(tmp_path):
     write_images(tmp_path, ["a"])
-    csv = write_csv(tmp_path, "id,filename\na,a.png\nb,b.png\n")
+    csv = write_csv(tmp_path, "name,filename\na,a.png\nb,b.png\n")
     found = located(validate_path(csv))
     assert found == {
         ("MISSING_COLUMN", f"{csv}:row 1:column stimulus_id"),
@@ -34,14 +38,24 @@ def test_missing_stimulus_id_column_still_checks_every_row(tmp_path):
     }
 
 
+def test_a_near_miss_id_column_is_named_and_used(tmp_path):
+    write_images(tmp_path, ["a"])
+    csv = write_csv(tmp_path, "id,filename\na,a.png\nb,b.png\n")
+    report = validate_path(csv)
+    [missing] = [p for p in report.problems if p.code == "MISSING_COLUMN"]
+    assert "looked for column 'stimulus_id'" in missing.message and "rename column 'id' to 'stimulus_id'" in missing.fix
+    assert ("FILE_NOT_FOUND", f"{csv}:row 3:column filename [stimulus_id=b]") in located(report)
+
+
 def test_duplicate_ids_are_each_reported_with_their_row(tmp_path):
     write_images(tmp_path, ["a", "b"])
-    csv = write_csv(tmp_path, "stimulus_id,filename\na,a.png\nb,b.png\na,a.png\nb,b.png\n")
+    csv = write_csv(tmp_path, "stimulus_id,filename\na,a.png\nb,b.png\na,b.png\nb,a.png\n")
     found = located(validate_path(csv))
-    assert found == {
+    assert {f for f in found if f[0] == "DUPLICATE_STIMULUS_ID"} == {
         ("DUPLICATE_STIMULUS_ID", f"{csv}:row 4:column stimulus_id [stimulus_id=a]"),
         ("DUPLICATE_STIMULUS_ID", f"{csv}:row 5:column stimulus_id [stimulus_id=b]"),
     }
+    assert "TRIAL_LEVEL_TABLE" not in {code for code, _ in found}  # the same id names different files: a conflict
 
 
 def test_missing_files_bad_images_and_bad_paths_all_at_once(tmp_path):
@@ -86,12 +100,12 @@ def test_severity_config_lowers_raises_and_ignores(tmp_path):
     write_images(tmp_path, ["a"])
     csv = write_csv(tmp_path, "stimulus_id,filename\na,a.png\nb,b.png\nc,c.png\n")
     config = SeverityConfig.from_dict({"warning": ["FILE_NOT_FOUND"], "ignore": [{"code": "FILE_NOT_FOUND", "where": "*stimulus_id=c]"}]})
-    report = validate_path(csv, config=config)
+    report = validate_path(csv, config=config, metadata=META)
     assert [(p.code, p.severity, p.where.endswith("[stimulus_id=b]")) for p in report.problems] == [("FILE_NOT_FOUND", "warning", True)]
     assert report.valid
     yaml_config = tmp_path / "severity.yaml"
     yaml_config.write_text("ignore: [FILE_NOT_FOUND]\n")
-    assert validate_path(csv, config=yaml_config).problems == []
+    assert validate_path(csv, config=yaml_config, metadata=META).problems == []
 
 
 def test_bad_severity_config_and_unknown_paths_cannot_run(tmp_path):

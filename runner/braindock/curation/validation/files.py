@@ -33,6 +33,7 @@ class FileFacts:
     sha256: str | None = None
     size: int | None = None  # bytes
     image_size: tuple[int, int] | None = None  # (width, height)
+    image_format: str | None = None  # Pillow's name for what the bytes are: PNG, JPEG, ...
     image_error: str | None = None
     error: str | None = None
 
@@ -51,15 +52,15 @@ def unsafe_relative(path: str) -> str | None:
     return None
 
 
-def _open_image(data: bytes | None, path: str, formats) -> tuple[int, int]:
+def _open_image(data: bytes | None, path: str, formats) -> tuple[tuple[int, int], str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DecompressionBombWarning etc. are not the curator's concern here
         with Image.open(io.BytesIO(data) if data is not None else path, formats=formats) as image:
-            return int(image.width), int(image.height)
+            return (int(image.width), int(image.height)), str(image.format)
 
 
-def _image_size(data: bytes | None, path: str) -> tuple[tuple[int, int] | None, str | None]:
-    """(width, height) from the header, trying the suffix's format first (fast) and then every format."""
+def _image_size(data: bytes | None, path: str) -> tuple[tuple[tuple[int, int], str] | None, str | None]:
+    """((width, height), format) from the header, trying the suffix's format first (fast) and then every format."""
     hint = FORMAT_OF_SUFFIX.get(os.path.splitext(path)[1].lower())
     try:
         try:
@@ -83,7 +84,7 @@ def inspect(path: str | Path, want_hash: bool = True, want_image: bool | None = 
     except (FileNotFoundError, NotADirectoryError):
         return FileFacts(exists=False)
     except (OSError, ValueError) as exc:
-        return FileFacts(exists=False, error=f"{type(exc).__name__}: {exc}")
+        return FileFacts(exists=False, error=f"the system said: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
     if want_image is None:
         want_image = os.path.splitext(path)[1].lower() in IMAGE_SUFFIXES
     data = None
@@ -101,9 +102,10 @@ def inspect(path: str | Path, want_hash: bool = True, want_image: bool | None = 
                     hasher.update(chunk)
             digest = hasher.hexdigest()
     except OSError as exc:
-        return FileFacts(exists=True, size=size, error=f"{type(exc).__name__}: {exc}")
-    image_size, image_error = _image_size(data, path) if want_image else (None, None)
-    return FileFacts(exists=True, sha256=digest, size=size, image_size=image_size, image_error=image_error)
+        return FileFacts(exists=True, size=size, error=f"the system said: {exc.strerror or exc}")
+    image, image_error = _image_size(data, path) if want_image else (None, None)
+    return FileFacts(exists=True, sha256=digest, size=size, image_size=image[0] if image else None,
+                     image_format=image[1] if image else None, image_error=image_error)
 
 
 def _inspect_chunk(paths: list[str], want_hash: bool) -> list[FileFacts]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import xarray as xr
-
 from ...errors import Problem, UsageError
 
 KINDS = ("stimulus-csv", "stimulus-set", "neural", "behavioral", "manifest", "model", "export")
@@ -13,6 +11,8 @@ NETCDF_SUFFIXES = {".nc", ".nc4", ".netcdf", ".h5", ".hdf5"}
 
 
 def _netcdf_kind(path: Path) -> str:
+    import xarray as xr
+
     try:
         with xr.open_dataset(path, engine="h5netcdf", decode_times=False) as dataset:
             variables = list(dataset.data_vars.values())

@@ -12,7 +12,10 @@ from ...contract import schemas
 from ...contract.assemblies import header, only_variable, open_netcdf
 from ...contract.constants import POSITIONS
 from ...errors import Problem
+from ..sidecar import TIME_BIN_COORDS, entry, section_of, varies_fix
 from .checked import Checked
+from .layouts import (activations_problem, event_coords, event_problem, group_problems, hdf5_groups, model_activations,
+                      probability_matrix, probability_problem)
 
 NAN_REPORT_LIMIT = 10
 BLOCK_ELEMENTS = 1 << 24  # NaN scan reads at most this many values at a time
@@ -63,26 +66,36 @@ def _dim_problems(array: xr.DataArray, schema_name: str, where: str) -> list[Pro
 
 def _dim_fix(dim: str) -> str:
     if dim == "time_bin":
-        return "add a time_bin dim of one bin: array.expand_dims('time_bin').assign_coords(time_bin_start=('time_bin', [70]), time_bin_end=('time_bin', [170]))"
+        return ("`braindock import brainio` adds a time_bin dimension of one bin; its bounds come from the sidecar's "
+                f"`{entry('time_bins', '')}`")
     return f"name the dimension {dim!r} (array.rename({{'old': {dim!r}}}))"
 
 
-def _improve_fix(problem: Problem, coords_on: dict[str, str]) -> Problem:
-    """Schema MISSING_FIELD at /coords/X or /attrs/X: say how to add it to a netCDF assembly."""
+def _improve_fix(problem: Problem, coords_on: dict[str, str], legacy: bool = False) -> Problem:
+    """Schema MISSING_FIELD at /coords/X or /attrs/X: say how to add it, naming the sidecar entry only when the
+    sidecar schema accepts it (a coordinate that differs item by item gets no constant)."""
     if problem.code != "MISSING_FIELD":
         return problem
     location = problem.where.split("#", 1)[-1]
     parts = location.strip("/").split("/")
+    supplied = section_of(problem, coords_on)
+    sidecar = f"; or in a --metadata YAML for `braindock import brainio`: `{entry(*supplied)}`" if supplied else ""
     if len(parts) == 2 and parts[0] == "coords" and parts[1] in coords_on:
         name, dim = parts[1], coords_on[parts[1]]
-        fix = (f"add coordinate {name!r} along {dim!r}: array.assign_coords({name}=({dim!r}, values)); "
-               f"or in a --metadata YAML for `braindock import brainio`: `{dim}: {{{name}: VALUE}}`")
+        if name == "repetition":
+            fix = "`braindock import brainio` derives it, counting each stimulus_id's presentations in file order (0, 1, ...)"
+        elif name == "stimulus_id" and legacy:
+            fix = "rename the legacy coordinate: array.rename(image_id='stimulus_id'), or run `braindock import brainio`"
+        elif not supplied and name not in TIME_BIN_COORDS:
+            fix = varies_fix(name, dim)
+        else:
+            fix = f"add coordinate {name!r} along {dim!r}: array.assign_coords({name}=({dim!r}, values))" + sidecar
     elif len(parts) == 2 and parts[0] == "attrs":
-        fix = (f"set attribute {parts[1]!r}: array.attrs[{parts[1]!r}] = ...; "
-               f"or in a --metadata YAML for `braindock import brainio`: `attrs: {{{parts[1]}: ...}}`")
+        fix = f"set attribute {parts[1]!r}: array.attrs[{parts[1]!r}] = ..." + sidecar
     else:
         return problem
-    return Problem(problem.where, problem.code, problem.message, fix, problem.severity, problem.expected, problem.found)
+    message = f"looked for {parts[0][:-1] if parts[0].endswith('s') else parts[0]} {parts[1]!r}; not found"
+    return Problem(problem.where, problem.code, message, fix, problem.severity, problem.expected, problem.found)
 
 
 def _coord_length_problems(dataset: xr.Dataset, array: xr.DataArray, coords_on: dict[str, str], where: str) -> list[Problem]:
@@ -146,17 +159,24 @@ def check_assembly(path: Path, kind: str = "neural") -> Checked:
     out = Checked()
     schema_name = SCHEMA_OF_KIND[kind]
     coords_on = coordinate_dims(schema_name)
-    dataset = open_netcdf(path, out.add)
+    dataset = open_netcdf(path, lambda p: out.add(ours(p)))
     if dataset is None:
         return out
+    out.add(*group_problems(path, hdf5_groups(path)))
     try:
         array = only_variable(dataset, path, out.add)
         if array is None:
             return out
+        layout = _layout_problem(array, where)
+        if layout is not None:  # another layout: say what it is and the way forward, not a pile of schema errors
+            out.add(layout)
+            out.facts.update(layout=layout.code.lower(), variable=str(array.name), dims=list(array.dims),
+                             sizes={d: int(n) for d, n in array.sizes.items()})
+            return out
         try:
             document = header(array)
         except (ValueError, TypeError, OSError, KeyError) as exc:
-            out.add(Problem(where, "UNREADABLE_NETCDF", f"header cannot be read: {type(exc).__name__}: {str(exc)[:200]}",
+            out.add(Problem(where, "UNREADABLE_NETCDF", f"could not read the header; the reader said: {type(exc).__name__}: {str(exc)[:200]}",
                             "re-write the file with xarray"))
             return out
         out.facts.update(variable=str(array.name), dims=list(array.dims), sizes=document["sizes"], dtype=str(array.dtype))
@@ -165,7 +185,7 @@ def check_assembly(path: Path, kind: str = "neural") -> Checked:
         found = schemas.problems(document, schema_name, where)
         if dim_problems:
             found = [p for p in found if not p.where.startswith(f"{where}#/dims")]
-        out.add(*dim_problems, *(_improve_fix(p, coords_on) for p in found))
+        out.add(*dim_problems, *(_improve_fix(p, coords_on, "image_id" in array.coords) for p in found))
         out.add(*_coord_length_problems(dataset, array, coords_on, where))
         if "stimulus_id" not in array.coords and "image_id" in array.coords:
             out.add(Problem(f"{where}#/coords/image_id", "LEGACY_COLUMN", "legacy brainio coordinate 'image_id' stands for stimulus_id",
@@ -173,11 +193,30 @@ def check_assembly(path: Path, kind: str = "neural") -> Checked:
         _content_checks(array, kind, where, out)
         _nan_problems(array, where, out, kind)
     except (OSError, ValueError, RuntimeError, KeyError, TypeError, MemoryError) as exc:  # damaged data blocks
-        out.add(Problem(where, "UNREADABLE_NETCDF", f"reading failed: {type(exc).__name__}: {str(exc)[:200]}",
+        out.add(Problem(where, "UNREADABLE_NETCDF", f"could not read the data; the reader said: {type(exc).__name__}: {str(exc)[:200]}",
                         "re-write the file with xarray"))
     finally:
         dataset.close()
     return out
+
+
+def ours(problem: Problem) -> Problem:
+    """A reader's failure with our sentence in front of the library's own text."""
+    if problem.code != "UNREADABLE_NETCDF":
+        return problem
+    return Problem(problem.where, problem.code, f"could not open the file as netCDF-4/HDF5; the reader said: {problem.message}",
+                   problem.fix, problem.severity, problem.expected, problem.found)
+
+
+def _layout_problem(array: xr.DataArray, where: str) -> Problem | None:
+    if probability_matrix(array):
+        return probability_problem(where, array)
+    if model_activations(array):
+        return activations_problem(where, array)
+    names = event_coords(array)
+    if names is not None:
+        return event_problem(where, names, array)
+    return None
 
 
 def _content_checks(array: xr.DataArray, kind: str, where: str, out: Checked) -> None:

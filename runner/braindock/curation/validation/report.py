@@ -1,10 +1,25 @@
-"""The result of validating one or more paths: every Problem found, plus facts learnt on the way."""
+"""The result of validating one or more paths: every Problem found, plus facts learnt on the way.
+
+The human rendering groups repeated problems (the first GROUP_LIMIT of a code in a file, then their count);
+`--all` renders every line and `--json` always holds every problem.
+"""
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import Problem
+
+GROUP_LIMIT = 10
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(problem: Problem) -> tuple:
+    """Sort key: locations compared number by number (row 100 before row 1000), then code and message."""
+    where = tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _NUMBER.split(problem.where))
+    return (where, problem.code, problem.message, problem.fix, problem.severity, problem.expected or "", problem.found or "")
 
 
 def file_of(problem: Problem) -> str:
@@ -22,7 +37,7 @@ class Report:
     facts: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.problems = sorted(set(self.problems))
+        self.problems = sorted(set(self.problems), key=natural_key)
 
     @property
     def errors(self) -> list[Problem]:
@@ -59,30 +74,52 @@ class Report:
             "facts": self.facts,
         }
 
-    def render_lines(self) -> list[tuple[str, str]]:
-        """(style, text) lines of the human report, grouped by file; style is a rich style or ''."""
+    def counts(self) -> Counter:
+        """How often each code occurs, most frequent first."""
+        return Counter(p.code for p in self.problems)
+
+    def render_lines(self, every: bool = False) -> list[tuple[str, str]]:
+        """(style, text) lines of the human report, grouped by file; style is a rich style or ''.
+
+        A code repeated more than GROUP_LIMIT times in one file shows its first GROUP_LIMIT lines, then the count
+        (`every=True` shows them all)."""
         lines: list[tuple[str, str]] = []
         for target in self.targets:
             lines.append(("bold", f"{target['path']} ({target['kind']})"))
         for path, problems in self.by_file().items():
             lines.append(("", ""))
             lines.append(("bold underline", path))
+            shown: Counter = Counter()
+            total = Counter(p.code for p in problems)
             for p in problems:
-                style = "red" if p.severity == "error" else "yellow"
-                where = p.where[len(path):].lstrip("#:") or "(file)"
-                detail = p.message
-                if p.expected is not None:
-                    detail += f"; expected {p.expected}"
-                if p.found is not None:
-                    detail += f"; found {p.found}"
-                lines.append((style, f"  {p.severity:<7} {p.code:<32} {where}: {detail}"))
-                if p.fix:
-                    lines.append(("dim", f"          fix: {p.fix}"))
+                shown[p.code] += 1
+                if not every and shown[p.code] > GROUP_LIMIT:
+                    if shown[p.code] == GROUP_LIMIT + 1:
+                        more = total[p.code] - GROUP_LIMIT
+                        lines.append(("dim", f"  ... and {more:,} more {p.code} ({total[p.code]:,} in all; "
+                                             "--all lists every one, --json gives them all)"))
+                    continue
+                lines.extend(self._problem_lines(p, path))
         lines.append(("", ""))
         verdict = "valid" if self.valid else "INVALID"
+        summary = ", ".join(f"{code} × {count:,}" for code, count in self.counts().most_common())
         lines.append(("bold green" if self.valid else "bold red",
-                      f"{verdict}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)"))
+                      f"{verdict}: {len(self.errors):,} error(s), {len(self.warnings):,} warning(s)" + (f": {summary}" if summary else "")))
         return lines
 
-    def render(self) -> str:
-        return "\n".join(text for _, text in self.render_lines())
+    @staticmethod
+    def _problem_lines(p: Problem, path: str) -> list[tuple[str, str]]:
+        style = "red" if p.severity == "error" else "yellow"
+        where = p.where[len(path):].lstrip("#:") or "(file)"
+        detail = p.message
+        if p.expected is not None:
+            detail += f"; expected {p.expected}"
+        if p.found is not None:
+            detail += f"; found {p.found}"
+        out = [(style, f"  {p.severity:<7} {p.code:<32} {where}: {detail}")]
+        if p.fix:
+            out.append(("dim", f"          fix: {p.fix}"))
+        return out
+
+    def render(self, every: bool = False) -> str:
+        return "\n".join(text for _, text in self.render_lines(every))

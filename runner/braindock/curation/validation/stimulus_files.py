@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...errors import Problem
 from .checked import Checked
-from .files import inspect_many, unsafe_relative
+from .files import FORMAT_OF_SUFFIX, inspect_many, unsafe_relative
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,8 @@ def _tag(where: str, stimulus_id: str | None) -> str:
 
 
 def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = True) -> None:
-    """Duplicate ids, unsafe paths, missing files, sha256 mismatches, unreadable images; facts on sizes."""
+    """Duplicate ids, unsafe paths, files shared by several ids, missing files, sha256 mismatches, unreadable
+    images, images of mixed formats or sizes, suffixes that lie about the format; facts on sizes."""
     first_seen: dict[str, str] = {}
     for row in rows:
         if row.stimulus_id is None:
@@ -42,6 +43,7 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
         else:
             first_seen[row.stimulus_id] = row.where_id
     out.stimulus_ids = set(first_seen)
+    _shared_files(rows, out)
 
     to_read: list[tuple[Row, str]] = []
     base = os.fspath(root)
@@ -59,13 +61,14 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
 
     facts = inspect_many([path for _, path in to_read], want_hash=check_hashes)
     sizes: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
     total_bytes = 0
     for (row, path), fact in zip(to_read, facts):
         where = _tag(row.where_file, row.stimulus_id)
         if not fact.exists:
             out.add(Problem(
-                where, "FILE_NOT_FOUND", f"file {row.file!r} does not exist" + (f" ({fact.error})" if fact.error else ""),
-                f"put the file at {path} or correct the path", found=str(path),
+                where, "FILE_NOT_FOUND", f"looked for {row.file!r} at {path}; not found" + (f" ({fact.error})" if fact.error else ""),
+                f"put the file at {path}, correct the path, or pass --files DIR (the folder the paths start from)",
             ))
             continue
         if fact.error:
@@ -82,16 +85,49 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
             ))
         if fact.image_error:
             out.add(Problem(
-                where, "IMAGE_UNREADABLE", f"{row.file!r} does not open as an image: {fact.image_error[:200]}",
+                where, "IMAGE_UNREADABLE", f"{row.file!r} does not open as an image; the image reader said: {fact.image_error[:200]}",
                 "re-save it as PNG or JPEG",
             ))
         elif fact.image_size:
             sizes[f"{fact.image_size[0]}x{fact.image_size[1]}"] += 1
+            formats[fact.image_format] += 1
+            claimed = FORMAT_OF_SUFFIX.get(os.path.splitext(row.file)[1].lower())
+            if claimed and fact.image_format and claimed != fact.image_format:
+                out.add(Problem(where, "IMAGE_FORMAT_MISMATCH", f"{row.file!r} is named as {claimed} but holds {fact.image_format}",
+                                f"re-save it as {claimed} or rename it with the suffix of {fact.image_format}", severity="warning"))
     out.facts.update(
         stimuli=len(rows),
         files_checked=len(to_read),
         bytes=total_bytes,
         image_sizes=dict(sizes.most_common(10)),
+        image_formats=dict(formats.most_common()),
     )
+    source = rows[0].where_file.split(":row ")[0].split("#")[0] if rows else str(root)  # the CSV or JSON itself
     if len(sizes) > 1:
         out.facts["image_sizes_distinct"] = len(sizes)
+        shown = ", ".join(f"{size} x {n:,}" for size, n in sizes.most_common(5))
+        out.add(Problem(f"{source}#/images", "IMAGE_SIZES_DIFFER",
+                        f"looked for one image size across the set; found {len(sizes)} ({shown})",
+                        "resize every image to one size (models present each image at visual_degrees wide, so different "
+                        "sizes change what a pixel spans), or lower this code with --config if intended", severity="warning"))
+    if len(formats) > 1:
+        shown = ", ".join(f"{fmt} x {n:,}" for fmt, n in formats.most_common())
+        out.add(Problem(f"{source}#/images", "IMAGE_FORMATS_MIXED",
+                        f"looked for one image format across the set; found {shown}",
+                        "re-save every image in one format (PNG for lossless stimuli)", severity="warning"))
+
+
+def _shared_files(rows: list[Row], out: Checked) -> None:
+    """One file named by several stimulus ids: the stimuli are the same image under different ids."""
+    ids_of: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.file is not None and row.stimulus_id is not None:
+            ids_of.setdefault(os.path.normpath(row.file.replace("\\", "/")), []).append(row)
+    for file, named in ids_of.items():
+        ids = sorted({r.stimulus_id for r in named})
+        if len(ids) > 1:
+            shown = ", ".join(ids[:5]) + (f", ... ({len(ids)} in all)" if len(ids) > 5 else "")
+            out.add(Problem(_tag(named[1].where_file, named[1].stimulus_id), "SHARED_FILE",
+                            f"file {file!r} is named by {len(ids)} stimulus ids ({shown})",
+                            "one id per image: give each stimulus its own file, or merge the ids if they are one stimulus",
+                            severity="warning"))

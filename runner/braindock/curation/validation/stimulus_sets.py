@@ -6,7 +6,9 @@ import io
 from pathlib import Path
 
 from ...errors import Problem
+from ..sidecar import entry
 from .checked import Checked
+from .layouts import catalog_problem, is_catalog, near_miss, trial_problem
 from .stimulus_files import Row, check_rows
 from .text import load_document, read_text
 
@@ -44,6 +46,8 @@ def check_stimulus_json(path: Path, check_files: bool = True) -> Checked:
     else:
         ids = [r.stimulus_id for r in rows if r.stimulus_id is not None]
         out.stimulus_ids = set(ids)
+    if isinstance(document, dict):
+        out.add(*(p for p in metadata_problems(str(path), document, {}) if p.code != "MISSING_METADATA" or p.severity == "warning"))
     return out
 
 
@@ -51,23 +55,105 @@ def _where(path: Path, line: int, column: str | None = None) -> str:
     return f"{path}:row {line}" + (f":column {column}" if column else "")
 
 
-def check_stimulus_csv(path: Path, files_root: Path | None = None, check_files: bool = True) -> Checked:
-    """A brainio stimulus CSV: required columns, one row per stimulus, unique ids; files under `files_root`
-    (default: the CSV's folder) exist, match a `sha256` column if there is one, and open as images."""
+def _read_csv(path: Path, out: Checked) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+    """(header, [(line, cells)]) with blank rows skipped; None after a Problem when there is no header."""
+    text = read_text(path, out.problems)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        out.add(Problem(_where(path, 1), "BAD_CSV", f"looked for a header row; the CSV parser said: {exc}",
+                        "start with a header: stimulus_id,filename,..."))
+        return None
+    records = []
+    try:
+        for record in reader:
+            if record and any(cell.strip() for cell in record):
+                records.append((reader.line_num, record))
+    except csv.Error as exc:
+        out.add(Problem(_where(path, reader.line_num), "BAD_CSV", f"cannot parse this row; the CSV parser said: {exc}",
+                        "fix the quoting on this row"))
+    return header, records
+
+
+def _resolve_column(path: Path, wanted: str, header: list[str], sample: dict[str, list[str]], taken: set[str],
+                    out: Checked) -> str | None:
+    """The column standing for `wanted`: itself, legacy image_id (a warning), or a near miss (an error whose
+    fix names the rename; its values are still checked). None when nothing fits."""
+    if wanted in header:
+        return wanted
+    if wanted == ID_COLUMN and LEGACY_ID_COLUMN in header:
+        out.add(Problem(_where(path, 1, LEGACY_ID_COLUMN), "LEGACY_COLUMN", "legacy brainio column 'image_id' stands for stimulus_id",
+                        "rename the column to stimulus_id (`braindock import brainio` does this)", severity="warning"))
+        return LEGACY_ID_COLUMN
+    near = near_miss(wanted, header, sample, taken)
+    what = "one unique id per stimulus" if wanted == ID_COLUMN else "each stimulus file's path relative to the files folder"
+    if near:
+        fix = (f"rename column {near!r} to {wanted!r} (`braindock import brainio` does this for you); "
+               f"its values were checked as the {wanted} column")
+    else:
+        fix = f"add a {wanted} column with {what}"
+    out.add(Problem(_where(path, 1, wanted), "MISSING_COLUMN", f"looked for column {wanted!r} in the header "
+                    f"({', '.join(map(repr, header))[:200]}); not found" + (f"; closest: {near!r}" if near else ""), fix))
+    return near
+
+
+def metadata_problems(where: str, attrs: dict, columns: dict[str, set[str]]) -> list[Problem]:
+    """Licence and citation (errors) and visual degrees (warning), from the sidecar's attrs or a constant column."""
+    out = []
+    for key, severity in (("license", "error"), ("citation", "error"), ("visual_degrees", "warning")):
+        if attrs.get(key) not in (None, ""):
+            continue
+        values = columns.get(key)
+        if values and len(values) == 1 and "" not in values:
+            continue
+        if values and len(values) > 1:
+            out.append(Problem(f"{where}#/{key}", "INCONSISTENT_METADATA", f"column {key!r} holds {len(values)} different values",
+                               f"one {key} for the whole set: drop the column and put `{entry('attrs', key)}` in a sidecar"))
+            continue
+        why = {"license": "who may use the stimuli", "citation": "whom to credit",
+               "visual_degrees": "the images' width in degrees of visual angle, so models see them at the size subjects did"}[key]
+        out.append(Problem(f"{where}#/{key}", "MISSING_METADATA",
+                           f"looked for {key} ({why}) in the sidecar's attrs and in a {key!r} column; not found",
+                           f"put `{entry('attrs', key)}` in a metadata YAML and pass --metadata meta.yaml "
+                           f"(to validate and to `braindock import brainio`)", severity=severity))
+    return out
+
+
+def _varying_columns(header: list[str], records: list[tuple[int, list[str]]], id_index: int) -> list[str]:
+    """Columns whose value differs between rows of the same id (per-trial columns)."""
+    first: dict[str, list[str]] = {}
+    varying = set()
+    for _, record in records:
+        if id_index >= len(record):
+            continue
+        seen = first.setdefault(record[id_index].strip(), record)
+        for i, name in enumerate(header):
+            if name not in varying and i < len(record) and i < len(seen) and record[i] != seen[i]:
+                varying.add(name)
+    return sorted(varying)
+
+
+def check_stimulus_csv(path: Path, files_root: Path | None = None, check_files: bool = True,
+                       metadata: dict | None = None) -> Checked:
+    """A brainio stimulus CSV, every problem in one pass: columns (near misses named and still checked), one row
+    per stimulus (a trial-level table recognised), files under `files_root` (default: the CSV's folder) exist,
+    match `sha256`, open as images of one format and size; licence, citation and visual degrees from `metadata`
+    (a sidecar dict) or constant columns. `facts['columns']` maps stimulus_id/filename to the columns used."""
     path = Path(path)
     root = Path(files_root) if files_root is not None else path.parent
     out = Checked()
-    text = read_text(path, out.problems)
-    if text is None:
+    parsed = _read_csv(path, out)
+    if parsed is None:
         return out
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        out.add(Problem(_where(path, 1), "BAD_CSV", f"no header row ({exc})", "start with a header: stimulus_id,filename,..."))
+    header, records = parsed
+    if is_catalog(header, [r for _, r in records]):
+        out.add(catalog_problem(path, header, [r for _, r in records]))
+        out.facts.update(layout="lookup-catalog", rows=len(records))
+        out.stimulus_ids = None
         return out
-    header = [name.strip() for name in header]
-    out.columns = set(header) - {FILE_COLUMN, HASH_COLUMN}
     seen: set[str] = set()
     for name in header:
         if name in seen:
@@ -75,55 +161,57 @@ def check_stimulus_csv(path: Path, files_root: Path | None = None, check_files: 
         seen.add(name)
         if not name:
             out.add(Problem(_where(path, 1), "EMPTY_COLUMN_NAME", "a column has no name", "name every column in the header"))
-    id_column = ID_COLUMN
-    if ID_COLUMN not in header:
-        if LEGACY_ID_COLUMN in header:
-            id_column = LEGACY_ID_COLUMN
-            out.add(Problem(_where(path, 1, LEGACY_ID_COLUMN), "LEGACY_COLUMN", "legacy brainio column 'image_id' stands for stimulus_id",
-                            "rename the column to stimulus_id (`braindock import brainio` does this)", severity="warning"))
-        else:
-            near = [h for h in header if h.lower().replace(" ", "_") in (ID_COLUMN, "stimulusid", "id")]
-            out.add(Problem(_where(path, 1, ID_COLUMN), "MISSING_COLUMN", "required column 'stimulus_id' is missing",
-                            "add a stimulus_id column with one unique id per row"
-                            + (f" (rename {near[0]!r}?)" if near else ""), found=", ".join(header)[:200]))
-            id_column = None
-    if FILE_COLUMN not in header:
-        out.add(Problem(_where(path, 1, FILE_COLUMN), "MISSING_COLUMN", "required column 'filename' is missing",
-                        "add a filename column with each stimulus file's path relative to the CSV's folder",
-                        found=", ".join(header)[:200]))
     index = {name: i for i, name in reversed(list(enumerate(header)))}
+    sample = {name: [r[i].strip() for _, r in records[:200] if i < len(r)] for name, i in index.items()}
+    id_column = _resolve_column(path, ID_COLUMN, header, sample, set(), out)
+    file_column = _resolve_column(path, FILE_COLUMN, header, sample, {id_column} if id_column else set(), out)
+    out.columns = set(header) - {file_column, HASH_COLUMN}
+    out.facts["columns"] = {ID_COLUMN: id_column, FILE_COLUMN: file_column}
     rows: list[Row] = []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not record or all(not cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                out.add(Problem(_where(path, line), "ROW_LENGTH", f"row has {len(record)} fields, the header {len(header)}",
-                                "quote values that contain commas; give every row one value per column"))
-            def cell(name):
-                i = index.get(name)
-                return record[i].strip() if i is not None and i < len(record) else None
-            sid = cell(id_column) if id_column else None
-            if id_column and not sid:
-                out.add(Problem(_where(path, line, id_column), "EMPTY_VALUE", "stimulus_id is empty", "give this row a stimulus_id"))
-                sid = None
-            file = cell(FILE_COLUMN)
-            if FILE_COLUMN in index and not file:
-                out.add(Problem(_where(path, line, FILE_COLUMN) + (f" [stimulus_id={sid}]" if sid else ""), "EMPTY_VALUE",
-                                "filename is empty", "give this row the stimulus file's path"))
-                file = None
-            sha = cell(HASH_COLUMN)
-            rows.append(Row(sid, file, sha.lower() if sha else None,
-                            _where(path, line, id_column or ID_COLUMN), _where(path, line, FILE_COLUMN), _where(path, line, HASH_COLUMN)))
-    except csv.Error as exc:
-        out.add(Problem(_where(path, reader.line_num), "BAD_CSV", f"cannot parse: {exc}", "fix the quoting on this row"))
+    for line, record in records:
+        if len(record) != len(header):
+            out.add(Problem(_where(path, line), "ROW_LENGTH", f"row has {len(record)} fields, the header {len(header)}",
+                            "quote values that contain commas; give every row one value per column"))
+
+        def cell(name):
+            i = index.get(name)
+            return record[i].strip() if name is not None and i is not None and i < len(record) else None
+        sid = cell(id_column)
+        if id_column and not sid:
+            out.add(Problem(_where(path, line, id_column), "EMPTY_VALUE", f"{id_column} is empty", "give this row a stimulus_id"))
+            sid = None
+        file = cell(file_column)
+        if file_column and not file:
+            out.add(Problem(_where(path, line, file_column) + (f" [stimulus_id={sid}]" if sid else ""), "EMPTY_VALUE",
+                            f"{file_column} is empty", "give this row the stimulus file's path"))
+            file = None
+        sha = cell(HASH_COLUMN)
+        rows.append(Row(sid, file, sha.lower() if sha else None, _where(path, line, id_column or ID_COLUMN),
+                        _where(path, line, file_column or FILE_COLUMN), _where(path, line, HASH_COLUMN)))
     if not rows:
         out.add(Problem(_where(path, 2), "NO_ROWS", "the CSV lists no stimuli", "add one row per stimulus"))
+    trials = None
+    if id_column and len({r.stimulus_id for r in rows}) < len(rows):
+        trials = trial_problem(path, id_column, [r.stimulus_id or "" for r in rows], [r.file for r in rows], header,
+                               _varying_columns(header, records, index[id_column]))
+    if trials is not None:
+        out.add(trials)
+        out.facts["layout"] = "trial-table"
+        firsts: dict[str, Row] = {}
+        for row in rows:
+            firsts.setdefault(row.stimulus_id, row)
+        out.facts["rows"] = len(rows)
+        rows = list(firsts.values())  # each stimulus checked once; the repeats are what TRIAL_LEVEL_TABLE reports
+    else:
+        out.facts.setdefault("layout", "stimulus-set")
     if check_files:
         check_rows(rows, root, out)
     else:
         out.stimulus_ids = {r.stimulus_id for r in rows if r.stimulus_id is not None}
+    attrs = (metadata or {}).get("attrs") or {}
+    constant = {name: set(sample[name]) if len(records) <= 200 else {r[index[name]].strip() for _, r in records if index[name] < len(r)}
+                for name in ("license", "citation", "visual_degrees") if name in index}
+    out.add(*metadata_problems(str(path), attrs, constant))
     if id_column is None:
         out.stimulus_ids = None  # unknown, so cross-checks against it are skipped rather than all failing
     return out
