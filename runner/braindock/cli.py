@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "check_model",
     "check_benchmark",
     "submit",
+    "site",
+    "analyze",
 )
 
 
