@@ -21,6 +21,7 @@ class Limits:
     timeout_s: float = 1800.0
     user: str = "65534:65534"  # nobody:nogroup; containers never run as root
     network: str = "none"
+    output: str = "2g"  # most a model may write to /output (its files past this size are refused, the run stopped)
 
 
 @dataclass(frozen=True)

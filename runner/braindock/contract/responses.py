@@ -1,6 +1,12 @@
-"""Read a model container's response and check it against the request it answers, stimulus by stimulus."""
+"""Read a model container's response and check it against the request it answers, stimulus by stimulus.
+
+Only response.json and the files it names are read; /output must hold nothing else, and less than the output quota.
+"""
 from __future__ import annotations
 
+import json
+import os
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +27,120 @@ def _inside(root: Path, relative: str) -> Path | None:
     return path if path.is_relative_to(root.resolve()) else None
 
 
+VALID_PATH = "a path relative to /output such as 'IT.npy' or 'activations/IT.npy': no leading '/', no '..' part"
+MAX_OUTPUT_FILES = 10_000
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def _listing(output_dir: Path) -> dict[str, os.stat_result]:
+    """Every entry under `output_dir` (not followed if a link), by its POSIX path relative to it; stops past MAX_OUTPUT_FILES."""
+    found = {}
+    for root, dirs, files in os.walk(output_dir):
+        for name in dirs + files:
+            path = Path(root, name)
+            found[path.relative_to(output_dir).as_posix()] = path.lstat()
+            if len(found) > MAX_OUTPUT_FILES:
+                return found
+    return found
+
+
+def _sizes(entries: dict[str, os.stat_result], limit: int = 10) -> str:
+    largest = sorted(entries.items(), key=lambda item: -item[1].st_size)
+    shown = ", ".join(f"{name} ({_size(found.st_size)})" for name, found in largest[:limit])
+    return shown + (f" and {len(largest) - limit} more" if len(largest) > limit else "")
+
+
+def check_output_size(output_dir: Path, quota: int | None, who: str) -> None:
+    """ResponseError when /output holds as much as `quota` bytes or more than MAX_OUTPUT_FILES entries (sizes named)."""
+    entries = _listing(output_dir)
+    files = {name: found for name, found in entries.items() if not stat.S_ISDIR(found.st_mode)}
+    total = sum(max(found.st_size, found.st_blocks * 512) for found in files.values())
+    if len(entries) > MAX_OUTPUT_FILES:
+        raise ResponseError(f"{who}: /output holds too many files", [Problem(
+            f"{who} /output", "TOO_MANY_FILES", f"more than {MAX_OUTPUT_FILES} entries", "write response.json and the few .npy files it names",
+            expected=f"at most {MAX_OUTPUT_FILES}", found=f"more than {MAX_OUTPUT_FILES}")])
+    if quota is not None and total >= quota:
+        raise ResponseError(f"{who}: /output reached its quota; nothing of it was read", [Problem(
+            f"{who} /output", "OUTPUT_OVER_QUOTA", f"{len(files)} file(s), {_size(total)} in all: {_sizes(files)}",
+            "write only response.json and the activations it names, or raise limits.output in config.yaml",
+            expected=f"less than {_size(quota)} (limits.output)", found=_size(total))])
+
+
+def named_files(response: dict) -> set[str]:
+    """response.json and the files it names, as normalised paths relative to /output."""
+    named = {"response.json"}
+    for entry in (response.get("activations") or {}).values() if isinstance(response, dict) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+            named.add(os.path.normpath(entry["file"]))
+    return named
+
+
+def check_output_files(output_dir: Path, who: str) -> None:
+    """ResponseError when /output holds links, pipes or devices, or files response.json does not name (names and sizes given).
+
+    Left alone when response.json is missing or not JSON: read_response says so with its own problem.
+    """
+    try:
+        response = json.loads((output_dir / "response.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        response = None
+    entries = _listing(output_dir)
+    problems = [Problem(f"{who} /output/{name}", "NOT_A_FILE", "a symbolic link" if stat.S_ISLNK(found.st_mode) else "not a regular file",
+                        "write real files inside /output (no links, pipes or devices)")
+                for name, found in entries.items() if not (stat.S_ISREG(found.st_mode) or stat.S_ISDIR(found.st_mode))]
+    if response is not None:
+        named = named_files(response)
+        unnamed = {name: found for name, found in entries.items() if stat.S_ISREG(found.st_mode) and name not in named}
+        if unnamed:
+            problems.append(Problem(f"{who} /output", "UNNAMED_FILE", f"{len(unnamed)} file(s) that response.json does not name: {_sizes(unnamed)}",
+                                    "write only response.json and the files it names to /output (temporary files go to /tmp)"))
+    if problems:
+        raise ResponseError(f"{who}: /output holds more than the response; nothing of it was read", problems)
+
+
+def _path_problem(problem: Problem, path: Path) -> Problem:
+    """A schema BAD_FORMAT of an activations file, said as what a valid path looks like (not the schema's regex)."""
+    if problem.code != "BAD_FORMAT" or not problem.where.endswith("/file"):
+        return problem
+    region = problem.where.split("/activations/")[-1].split("/")[0]
+    value = json.loads(path.read_text(encoding="utf-8"))["activations"][region]["file"]  # parsed already: only its form is wrong
+    return Problem(problem.where, problem.code, f"{value!r} is not a path inside /output", f"write {VALID_PATH}",
+                   expected=VALID_PATH, found=repr(value))
+
+
+NPY_LAYOUT = ("a .npy file: the 6 bytes \\x93NUMPY, version 1.0 (2 bytes), the header length, a header "
+              "{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}}} padded to a multiple of 64 bytes, "
+              "then the float32 values in C order (spec/README.md)")
+
+
+def npy_problem(file: Path, name: str, where: str, expected_shape: str) -> Problem:
+    """BAD_NPY stating the expected layout and what the file holds: its size and, when readable, what its header declares."""
+    size = file.stat().st_size
+    found = f"{size} bytes"
+    try:
+        with open(file, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read_header(handle)
+            data_start = handle.tell()
+    except (OSError, ValueError, SyntaxError) as exc:
+        found += f" whose header cannot be read ({str(exc)[:120]})"
+    else:
+        needed = data_start + int(np.prod(shape)) * dtype.itemsize
+        found += (f": a header declaring dtype {dtype.str}, shape {shape}{', Fortran order' if fortran else ''}, "
+                  f"which needs {needed} bytes ({data_start} of header, {needed - data_start} of values)")
+    return Problem(where, "BAD_NPY", f"{name} is not a readable .npy array ({size} bytes)",
+                   f"write {NPY_LAYOUT.format(shape=expected_shape)}",
+                   expected=f"dtype <f4 (float32), shape {expected_shape}, and the bytes its header declares", found=found)
+
+
 def read_response(output_dir: Path, request: dict, who: str) -> dict:
     """response.json, validated against spec/v1/run-response and matched to the request's id."""
     path = output_dir / "response.json"
@@ -28,7 +148,11 @@ def read_response(output_dir: Path, request: dict, who: str) -> dict:
         raise ResponseError(f"{who}: wrote no response", [
             Problem(f"{who} /output/response.json", "NO_RESPONSE", "response.json is missing", "write /output/response.json before exiting 0 (spec/README.md)")
         ])
-    response = schemas.load_json(path, "run-response", f"{who} response.json", ResponseError)
+    try:
+        response = schemas.load_json(path, "run-response", f"{who} response.json", ResponseError)
+    except ResponseError as error:
+        error.problems = sorted(_path_problem(p, path) for p in error.problems)
+        raise
     if response["request_id"] != request["request_id"]:
         raise ResponseError(f"{who}: response answers another request", [
             Problem(f"{who} response.json#/request_id", "WRONG_REQUEST_ID", "request_id differs from the request's",
@@ -70,12 +194,15 @@ def read_activations(output_dir: Path, request: dict, response: dict, region: st
     if file is None:
         problems.append(Problem(f"{where}/file", "PATH_ESCAPES_OUTPUT", f"{entry['file']!r} points outside /output", "write files inside /output"))
         raise ResponseError(f"{who}: response for {region} breaks the contract", problems)
+    expected_shape = f"({len(requested)}, neuroids, {len(request['record']['time_bins'])})"
+    if not file.is_file():
+        problems.append(Problem(f"{where}/file", "NOT_A_FILE", f"{entry['file']} is missing or not a regular file", f"write the array to {VALID_PATH}"))
+        raise ResponseError(f"{who}: response for {region} breaks the contract", problems)
     try:
         array = np.load(file, allow_pickle=False, mmap_mode="r")
-    except (OSError, ValueError) as exc:
-        problems.append(Problem(f"{where}/file", "BAD_NPY", f"{entry['file']}: {exc}", "write with numpy.save (.npy v1-3, no pickles)"))
+    except (OSError, ValueError):
+        problems.append(npy_problem(file, entry["file"], f"{where}/file", expected_shape))
         raise ResponseError(f"{who}: response for {region} breaks the contract", problems) from None
-    expected_shape = f"({len(requested)}, neuroids, {len(request['record']['time_bins'])})"
     if array.dtype != np.float32:
         problems.append(Problem(f"{where}/file", "WRONG_DTYPE", f"{entry['file']} is {array.dtype}", "save float32 (astype(numpy.float32))", expected="float32", found=str(array.dtype)))
     if array.ndim != 3 or array.shape[0] != len(answered) or array.shape[2] != len(entry["time_bins"]) or array.shape[1] < 1:

@@ -6,24 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import EngineError, Problem, UsageError, ValidationError
-from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
+from .base import LABEL_DEADLINE, NETWORK_TRAP, ContainerRun, Engine, ImageInfo, Managed, RunResult, container_name, memory_bytes, run_labels
 
-_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-
-
-def memory_bytes(text: str) -> int:
-    """'4g' -> 4294967296; plain numbers are bytes."""
-    text = str(text).strip().lower().rstrip("b")
-    if text and text[-1] in _UNITS:
-        return int(float(text[:-1]) * _UNITS[text[-1]])
-    return int(text)
-
-
-def run_kwargs(spec: ContainerRun) -> dict[str, Any]:
+def run_kwargs(spec: ContainerRun, name: str | None = None, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """docker SDK `containers.create` arguments for `spec` (pure, unit-testable without an engine)."""
     limits = spec.limits
+    quota = [{"name": "fsize", "soft": spec.output_quota, "hard": spec.output_quota}] if spec.output_quota else []
     return {
         "image": spec.image,
+        "name": name,
+        "labels": labels or {},
+        "ulimits": quota,  # no single file grows past the quota: the kernel refuses the write (EFBIG / SIGXFSZ)
         "command": list(spec.command),
         "network_mode": limits.network,
         "user": limits.user,
@@ -102,15 +95,19 @@ class DockerEngine(Engine):
         from requests.exceptions import ConnectionError as RequestsConnectionError
         from requests.exceptions import ReadTimeout
 
+        from .. import reaper
+
         self.inspect(spec.image)
         start = time.monotonic()
+        name, labels = container_name(), run_labels(spec, time.time())
         try:
-            container = self.client.containers.create(**run_kwargs(spec))
+            container = self.client.containers.create(**run_kwargs(spec, name, labels))
         except APIError as exc:
             raise EngineError(f"Docker refused to create a container for {spec.label or spec.image}", [
                 Problem(spec.image, "ENGINE_REFUSED", str(exc.explanation or exc), "check the image and the limits in config.yaml")
             ]) from None
         timed_out = False
+        watchdog = reaper.watch(self.name, name, spec, labels)
         try:
             container.start()
             try:
@@ -126,8 +123,32 @@ class DockerEngine(Engine):
             stdout = container.logs(stdout=True, stderr=False).decode("utf-8", "replace")
             stderr = container.logs(stdout=False, stderr=True).decode("utf-8", "replace")
         finally:
+            reaper.stop_watch(watchdog)
             container.remove(force=True)
         return RunResult(exit_code, stdout, stderr, duration, timed_out, oom)
+
+    def managed(self) -> list[Managed]:
+        found = self.client.containers.list(all=True, filters={"label": LABEL_DEADLINE})
+        return [Managed(c.name, dict(c.labels), c.status == "running") for c in found]
+
+    def kill(self, name: str) -> None:
+        from docker.errors import APIError, NotFound
+
+        try:
+            self.client.containers.get(name).kill()
+        except (NotFound, APIError):  # already gone or already stopped: nothing left to kill
+            pass
+
+    def remove(self, name: str) -> None:
+        from docker.errors import APIError, NotFound
+
+        try:
+            self.client.containers.get(name).remove(force=True)
+        except NotFound:
+            pass
+        except APIError as exc:
+            if exc.status_code != 409:  # 409: a removal is already in progress
+                raise
 
     def build(self, context: Path, tag: str, dockerfile: str | None = None,
               build_args: dict[str, str] | None = None) -> ImageInfo:

@@ -5,16 +5,37 @@ import json
 import re
 import subprocess
 import time
-import uuid
+import tomllib
 from pathlib import Path
 
 from ...errors import EngineError, Problem, UsageError
-from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
+from .base import LABEL_DEADLINE, NETWORK_TRAP, ContainerRun, Engine, ImageInfo, Managed, RunResult, container_name, run_labels
 
 PODMAN = "podman"
 
 
-def run_args(spec: ContainerRun, name: str) -> list[str]:
+CONTAINERS_CONF = (Path("/usr/share/containers/containers.conf"), Path("/etc/containers/containers.conf"),
+                   Path.home() / ".config/containers/containers.conf")
+
+
+def default_ulimits() -> list[str]:
+    """containers.conf's default_ulimits (the last file that sets them wins): podman drops them once --ulimit is given."""
+    found: list[str] = []
+    for path in CONTAINERS_CONF:
+        if path.is_file():
+            found = tomllib.loads(path.read_text()).get("containers", {}).get("default_ulimits", found)
+    return found
+
+
+def ulimit_args(output_quota: int | None) -> list[str]:
+    """RLIMIT_FSIZE at the quota (no file grows past it), with containers.conf's default ulimits restated."""
+    if not output_quota:
+        return []
+    kept = [u for u in default_ulimits() if not u.startswith("fsize=")]
+    return [arg for value in (f"fsize={output_quota}:{output_quota}", *kept) for arg in ("--ulimit", value)]
+
+
+def run_args(spec: ContainerRun, name: str, labels: dict[str, str] | None = None) -> list[str]:
     """`podman run` arguments for `spec` (pure, unit-testable without an engine)."""
     limits = spec.limits
     args = [
@@ -25,6 +46,9 @@ def run_args(spec: ContainerRun, name: str) -> list[str]:
     ]
     if spec.trap_network:
         args += ["--security-opt", f"seccomp={NETWORK_TRAP}"]
+    args += ulimit_args(spec.output_quota)
+    for key, value in (labels or {}).items():
+        args += ["--label", f"{key}={value}"]
     for key, value in spec.env:
         args += ["--env", f"{key}={value}"]
     for mount in spec.mounts:
@@ -62,24 +86,38 @@ class PodmanEngine(Engine):
                          found.get("Size"))
 
     def run(self, spec: ContainerRun) -> RunResult:
+        from .. import reaper
+
         self.inspect(spec.image)
-        name = f"braindock-{uuid.uuid4().hex[:12]}"
+        name, labels = container_name(), run_labels(spec, time.time())
         start = time.monotonic()
         timed_out = False
+        watchdog = reaper.watch(self.name, name, spec, labels)
         try:
             try:
-                completed = subprocess.run(run_args(spec, name), capture_output=True, text=True, timeout=spec.limits.timeout_s)
+                completed = subprocess.run(run_args(spec, name, labels), capture_output=True, text=True, timeout=spec.limits.timeout_s)
                 exit_code, stdout, stderr = completed.returncode, completed.stdout, completed.stderr
             except subprocess.TimeoutExpired as expired:
                 timed_out = True
-                subprocess.run([PODMAN, "kill", name], capture_output=True)
+                self.kill(name)
                 exit_code = -1
                 stdout, stderr = _text(expired.stdout), _text(expired.stderr)
             state = subprocess.run([PODMAN, "inspect", "--format", "{{.State.OOMKilled}}", name], capture_output=True, text=True)
             oom = state.stdout.strip() == "true"
         finally:
-            subprocess.run([PODMAN, "rm", "--force", name], capture_output=True)
+            reaper.stop_watch(watchdog)
+            self.remove(name)
         return RunResult(exit_code, stdout, stderr, time.monotonic() - start, timed_out, oom)
+
+    def managed(self) -> list[Managed]:
+        listed = self._call([PODMAN, "ps", "--all", "--filter", f"label={LABEL_DEADLINE}", "--format", "json"], "list containers")
+        return [Managed(c["Names"][0], dict(c.get("Labels") or {}), c.get("State") == "running") for c in json.loads(listed.stdout or "[]")]
+
+    def kill(self, name: str) -> None:
+        subprocess.run([PODMAN, "kill", name], capture_output=True)  # fails only when it no longer runs: nothing to do
+
+    def remove(self, name: str) -> None:
+        subprocess.run([PODMAN, "rm", "--force", "--ignore", "--time", "0", name], capture_output=True)
 
     def build(self, context: Path, tag: str, dockerfile: str | None = None, build_args: dict[str, str] | None = None) -> ImageInfo:
         args = [PODMAN, "build", "--tag", tag]
