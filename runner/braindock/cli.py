@@ -13,6 +13,8 @@ from .errors import BraindockError
 # Each module defines add_parser(subparsers) and run(args, settings) -> int.
 COMMAND_MODULES = (
     "score",
+    "suite",
+    "worker",
     "leaderboard",
     "build",
     "reference",
@@ -46,11 +48,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that start containers; each first removes what a killed run left behind (execution.reaper). `suite` reaps itself.
+REAPING_COMMANDS = {"score", "reference", "reproduce", "export", "check-model", "check-benchmark", "submit", "benchmark"}
+
+
+def reap_leftovers(settings) -> None:
+    """Remove containers past their deadline or whose runner died, and stale work folders; say so on stderr."""
+    from .execution import reaper
+    from .execution.engines import get_engine
+
+    for removed in reaper.reap(get_engine(settings.engine), settings):
+        print(f"removed a leftover: {removed}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args, load_settings(args.home)) or 0)
+        settings = load_settings(args.home)
+        if args.command in REAPING_COMMANDS:
+            reap_leftovers(settings)
+        return int(args.handler(args, settings) or 0)
     except BraindockError as error:
         if getattr(args, "json", False):
             print(json.dumps(error.to_dict(), indent=2))
