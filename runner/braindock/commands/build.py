@@ -11,7 +11,7 @@ import sys
 from ..catalog import CatalogImage, load_catalog
 from ..errors import EngineError, Problem, UsageError
 from ..execution.engines import get_engine
-from ..output import add_json_flag, console, print_json, progress
+from ..output import add_json_flag, human_size, print_json, steps
 
 MANYLINUX_TAGS = ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 
@@ -24,6 +24,7 @@ def add_parser(subparsers):
 
 
 def build_images(settings, tags=(), quiet=False) -> list[dict]:
+    """Build the chosen catalog images in order; one progress line per image started and finished ([k/n], size, time)."""
     engine = get_engine(settings.engine)
     catalog = load_catalog()
     unknown = sorted(set(tags) - {image.tag for image in catalog})
@@ -32,16 +33,19 @@ def build_images(settings, tags=(), quiet=False) -> list[dict]:
                                                             f"use one of: {', '.join(i.tag for i in catalog)}")])
     chosen = [image for image in catalog if not tags or image.tag in tags]
     built = []
-    with progress(quiet) as bar:
-        task = bar.add_task("building", total=len(chosen))
+    with steps(len(chosen), quiet) as progress:
         for image in chosen:
-            bar.update(task, description=f"building {image.tag}")
-            before = _image_id(engine, image.tag)
-            if image.pip_wheels:
-                fetch_wheels(image)
-            info = engine.build(image.context, image.tag, image.dockerfile, dict(image.build_args))
-            built.append({"tag": image.tag, "kind": image.kind, "image_id": info.image_id, "built": info.image_id != before})
-            bar.advance(task)
+            with progress.step(f"building {image.tag}") as end:
+                before = _image_id(engine, image.tag)
+                if image.pip_wheels:
+                    fetch_wheels(image)
+                info = engine.build(image.context, image.tag, image.dockerfile, dict(image.build_args))
+                changed = info.image_id != before
+                built.append({"tag": image.tag, "kind": image.kind, "image_id": info.image_id, "built": changed, "size": info.size})
+                end["text"] = (f"{'built    ' if changed else 'unchanged'} {image.tag} {info.image_id[:19]} "
+                               f"{human_size(info.size)}")
+        fresh = sum(item["built"] for item in built)
+        progress.summary(f"{len(built)} images: {fresh} built, {len(built) - fresh} unchanged")
     return built
 
 
@@ -76,7 +80,4 @@ def run(args, settings) -> int:
     built = build_images(settings, args.tags, quiet=args.json)
     if args.json:
         print_json(built)
-    else:
-        for item in built:
-            console.print(f"{'built    ' if item['built'] else 'unchanged'} {item['tag']} {item['image_id'][:19]}")
     return 0
