@@ -2,7 +2,8 @@
 
 A submission names a model image, or a build context to build it from, plus contact, licence and description.
 It enters the queue only after check-model passes; the queue is keyed by the image's content digest, so
-submitting the same image twice does not queue it twice.
+submitting the same image twice does not queue it twice, and an identifier@version belongs to the first image
+that claimed it: another image claiming it is refused unless the submitter asks to supersede the holder.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     identifier TEXT NOT NULL,
     version TEXT NOT NULL,
     modality TEXT NOT NULL,
-    status TEXT NOT NULL,             -- queued | scored | rejected (scoring is another step's job)
+    status TEXT NOT NULL,             -- queued | scored | rejected | superseded (scoring is another step's job)
     document TEXT NOT NULL            -- submission.yaml, the model description and the check summary, as JSON
 );
 """
@@ -103,17 +104,51 @@ class Queue:
         connection.executescript(QUEUE_SCHEMA)
         return connection
 
-    def add(self, submission: Submission, image_id: str, description: dict, check_summary: str) -> tuple[dict, bool]:
-        """Queue the submission under its image ID; (row, False) when that image is already queued."""
+    def holder(self, identifier: str, version: str) -> dict | None:
+        """The submission whose image holds identifier@version (superseded ones hold nothing)."""
+        if not self.path.exists():
+            return None
+        with closing(self._connect()) as connection:
+            connection.row_factory = sqlite3.Row
+            row = connection.execute("SELECT * FROM submissions WHERE identifier = ? AND version = ? AND status != 'superseded' "
+                                     "ORDER BY created LIMIT 1", (identifier, version)).fetchone()
+        return dict(row) if row else None
+
+    def require_free(self, submission: Submission, image_id: str, description: dict, supersede: bool = False) -> dict | None:
+        """The submission of another image holding the description's identifier@version (None when free or held by
+        this very image); ValidationError IDENTIFIER_TAKEN when there is one and `supersede` is not set."""
+        claimed = f"{description['identifier']}@{description['version']}"
+        holder = self.holder(description["identifier"], description["version"])
+        if holder is None or holder["submission_id"] == image_id:
+            return None
+        if not supersede:
+            raise ValidationError(f"{claimed} is already held by another image; not queued", [Problem(
+                f"{submission.path} (model description)", "IDENTIFIER_TAKEN",
+                f"{claimed} was submitted on {holder['created']} as {holder['name']} ({holder['image']})",
+                "give the model a new version (or identifier) in its description; if you own the earlier submission "
+                "and mean to replace it, submit again with --supersede",
+                expected=f"image {holder['submission_id']}", found=f"image {image_id}")])
+        return holder
+
+    def add(self, submission: Submission, image_id: str, description: dict, check_summary: str,
+            supersede: bool = False) -> tuple[dict, bool]:
+        """Queue the submission under its image ID; (row, False) when that image is already queued.
+
+        ValidationError (IDENTIFIER_TAKEN) when another image holds the description's identifier@version, unless
+        `supersede`: then that image's submission is marked superseded in the same transaction.
+        """
         existing = self.get(image_id)
         if existing is not None:
             return existing, False
+        holder = self.require_free(submission, image_id, description, supersede)
         document = {"submission": submission.document, "description": description, "check": check_summary}
         row = {"submission_id": image_id, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "name": submission.name, "image": submission.image, "identifier": description["identifier"],
                "version": description["version"], "modality": description["modality"], "status": "queued",
                "document": json.dumps(document, sort_keys=True)}
         with closing(self._connect()) as connection, connection:
+            if holder is not None:
+                connection.execute("UPDATE submissions SET status = 'superseded' WHERE submission_id = ?", (holder["submission_id"],))
             connection.execute(f"INSERT INTO submissions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
         return row, True
 

@@ -8,9 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..catalog import CatalogImage
-from ..checks import check_model
-from ..errors import Problem, UsageError, ValidationError
-from ..execution import containers
+from ..errors import BraindockError, Problem, UsageError, ValidationError
 from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
 from ..submissions import Queue, Submission, description_problems, load_submission
@@ -23,6 +21,8 @@ def add_parser(subparsers):
                                    description="PATH is a folder holding submission.yaml (examples: submissions/).")
     parser.add_argument("path", nargs="?", metavar="PATH", help="submission folder or its submission.yaml")
     parser.add_argument("--list", action="store_true", help="list the queued submissions instead")
+    parser.add_argument("--supersede", action="store_true",
+                        help="replace the submission of another image that claims the same identifier@version")
     add_json_flag(parser)
     return parser
 
@@ -66,6 +66,15 @@ def run(args, settings) -> int:
             for line in render_result(result):
                 console.print(line, highlight=False, soft_wrap=True)
 
+    from ..checks import check_model  # xarray: only when a submission is checked
+    from ..execution import containers  # the response contract (xarray): only when a submission is described
+
+    image_id = engine.inspect(submission.image).image_id
+    try:
+        claimed = containers.describe_model(engine, settings, submission.image, image_id)
+    except BraindockError:
+        claimed = None  # check-model below reports why, check by check
+    held = queue.require_free(submission, image_id, claimed, args.supersede) if claimed else None  # before the long check
     report = check_model(engine, settings, submission.image, on_result=show)
     if not report.ok:
         if args.json:
@@ -73,15 +82,17 @@ def run(args, settings) -> int:
         else:
             console.print(escape(render(report) + "; not queued"), highlight=False)
         return 1
-    description = containers.describe_model(engine, settings, submission.image)
+    description = containers.describe_model(engine, settings, submission.image, image_id)
     problems = description_problems(submission, description)
     if problems:
         raise ValidationError(f"{submission.path}: the submission and the model's description disagree; not queued", problems)
-    row, new = queue.add(submission, report.image_id, description, report.summary())
+    row, new = queue.add(submission, report.image_id, description, report.summary(), supersede=args.supersede)
     if args.json:
         print_json({"queued": new, "submission": {k: v for k, v in row.items() if k != "document"}, "check": report.to_dict()})
     else:
         state = "queued" if new else "already queued (same image ID)"
+        if new and held is not None:
+            state += f", superseding {held['name']} ({held['submission_id'][:19]})"
         console.print(escape(f"{state}: {submission.name} = {description['identifier']}@{description['version']} "
                              f"({row['submission_id'][:19]}) for scoring"), highlight=False)
     return 0
