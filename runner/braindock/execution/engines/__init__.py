@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from ...errors import Problem, UsageError
 from .base import ContainerRun, Engine, ImageInfo, Mount, RunResult
+from .charliecloud_engine import CharliecloudEngine
 from .docker_engine import DockerEngine
 from .podman_engine import PodmanEngine
 
-ENGINES: dict[str, type[Engine]] = {"docker": DockerEngine, "podman": PodmanEngine}
+ENGINES: dict[str, type[Engine]] = {"docker": DockerEngine, "podman": PodmanEngine, "charliecloud": CharliecloudEngine}
 
 
 def get_engine(name: str) -> Engine:
