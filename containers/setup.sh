@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Make this machine ready to run braindock's containers: Docker engine installed and running, base image built,
-# podman installed (the second engine plug-in).
+# podman installed (the second engine plug-in), charliecloud (the daemonless one).
 # Idempotent: each step is skipped when already done. Needs root (or sudo) for apt and dockerd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-if ! command -v dockerd >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1 || ! command -v podman >/dev/null 2>&1; then
-  echo "setup: installing docker.io, podman and debootstrap"
+if ! command -v dockerd >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1 || ! command -v podman >/dev/null 2>&1 \
+   || ! command -v ch-run >/dev/null 2>&1; then
+  echo "setup: installing docker.io, podman, charliecloud and debootstrap"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq docker.io podman debootstrap >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq docker.io podman charliecloud debootstrap >/dev/null
 fi
 if ! grep -qs default_ulimits /etc/containers/containers.conf; then  # podman's default ulimits fail in this sandbox
   $SUDO mkdir -p /etc/containers
