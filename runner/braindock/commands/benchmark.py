@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import real_data
 from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
 
@@ -18,17 +17,20 @@ def add_parser(subparsers):
     build = actions.add_parser("build", help="check sha1s, import, validate, build the container")
     build.add_argument("name", metavar="NAME", help="e.g. MajajHong2015public.IT-pls (see `braindock benchmark list`)")
     build.add_argument("--from", dest="source", required=True, type=Path, metavar="DIR", help="folder holding the catalogued files")
-    build.add_argument("--catalog", type=Path, default=real_data.CATALOG, metavar="CSV",
+    build.add_argument("--catalog", type=Path, default=None, metavar="CSV",
                        help="data catalog: identifier, lookup_type, filename, sha1 (default benchmarks/real/catalog.csv)")
     build.add_argument("--tag", help="image tag (default braindock/benchmark-real-<name>:1.0.0)")
     add_json_flag(build)
     listing = actions.add_parser("list", help="the real-data benchmarks and the files each needs")
-    listing.add_argument("--catalog", type=Path, default=real_data.CATALOG, metavar="CSV")
+    listing.add_argument("--catalog", type=Path, default=None, metavar="CSV", help="data catalog (default benchmarks/real/catalog.csv)")
     add_json_flag(listing)
     return parser
 
 
 def run(args, settings) -> int:
+    from .. import real_data  # xarray and the importers: only when the command runs
+
+    args.catalog = args.catalog or real_data.CATALOG
     if args.action == "list":
         catalog = real_data.load_catalog(args.catalog)
         rows = []

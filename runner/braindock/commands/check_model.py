@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from ..checks import CheckReport, CheckResult, Status, check_model
 from ..execution.engines import get_engine
 from ..output import add_json_flag, console, print_json
 
-LABELS = {Status.PASSED: "[green]PASS[/]", Status.WARNED: "[yellow]WARN[/]", Status.FAILED: "[red]FAIL[/]",
-          Status.SKIPPED: "[dim]SKIP[/]"}
+# by Status value, so that building the parser does not import the checks (xarray)
+LABELS = {"passed": "[green]PASS[/]", "warned": "[yellow]WARN[/]", "failed": "[red]FAIL[/]", "skipped": "[dim]SKIP[/]"}
 
 
 def add_parser(subparsers):
@@ -23,9 +22,11 @@ def add_parser(subparsers):
     return parser
 
 
-def render_result(result: CheckResult) -> list[str]:
+def render_result(result) -> list[str]:
     """Rich-markup lines: the status label, then the reason, problems, fix and log tail (escaped)."""
-    lines = [f"  {LABELS[result.status]}  {escape(f'{result.check:<30} {result.reason}')}"]
+    from ..checks import Status
+
+    lines = [f"  {LABELS[Status(result.status).value]}  {escape(f'{result.check:<30} {result.reason}')}"]
     for problem in result.problems:
         lines += [f"        {escape(line)}" for line in problem.render().splitlines()]
     if result.status in (Status.FAILED, Status.WARNED) and result.fix:
@@ -36,16 +37,18 @@ def render_result(result: CheckResult) -> list[str]:
     return lines
 
 
-def render(report: CheckReport) -> str:
+def render(report) -> str:
     return f"{report.summary()}: {report.image} {'conforms to' if report.ok else 'does NOT conform to'} the container contract"
 
 
 def run(args, settings) -> int:
+    from ..checks import check_model
+
     engine = get_engine(settings.engine)
     if not args.json:
         console.print(escape(f"check-model {args.image}"), highlight=False)
 
-    def show(result: CheckResult) -> None:
+    def show(result) -> None:
         if not args.json:
             for line in render_result(result):
                 console.print(line, highlight=False, soft_wrap=True)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..curation.importers.ingest import INGESTIBLE
 from ..output import add_json_flag, console, print_json
 from ..store import Store
 
@@ -19,6 +18,8 @@ def _summary(metadata: dict) -> str:
 
 
 def run(args, settings) -> int:
+    from ..curation.importers.ingest import INGESTIBLE
+
     entries = [e for e in Store(settings.store_dir).entries() if e.kind in INGESTIBLE]
     if args.json:
         print_json([{"identifier": e.metadata.get("identifier"), "digest": e.digest, "kind": e.kind,

@@ -1,11 +1,9 @@
 """`braindock ingest PATH`: validate, then store content-addressed under the data directory (atomic, idempotent)."""
 from __future__ import annotations
 
-from ..curation.importers.ingest import ingest
-from ..curation.validation import KINDS
 from ..output import add_json_flag, console, print_json
 from ..store import Store
-from .validate import print_report
+from .validate import KINDS, print_report
 
 
 def add_parser(subparsers):
@@ -18,6 +16,8 @@ def add_parser(subparsers):
 
 
 def run(args, settings) -> int:
+    from ..curation.importers.ingest import ingest
+
     entry, report = ingest(args.path, Store(settings.store_dir), kind=args.kind, config=args.config)
     if args.json:
         print_json({"digest": entry.digest, "kind": entry.kind, "path": str(entry.path), "metadata": entry.metadata,

@@ -9,7 +9,6 @@ from ..errors import BraindockError, Problem
 from ..output import add_json_flag, console, err_console, print_json
 from ..provenance.ledger import Ledger
 from ..reporting import leaderboard
-from ..reporting.plots import plot_leaderboard
 
 
 def add_parser(subparsers):
@@ -46,6 +45,8 @@ def run(args, settings) -> int:
         raise _nothing_selected(records, args.benchmark, args.benchmark_version)
     models, benchmarks, scores = leaderboard.matrix(table_rows)
     if args.plot and table_rows:
+        from ..reporting.plots import plot_leaderboard  # matplotlib: only when a plot is asked for
+
         saved = plot_leaderboard(table_rows, Path(args.plot))
         (err_console if args.json else console).print(f"plot saved to {saved.resolve()}", highlight=False)
     if args.json:

@@ -10,7 +10,6 @@ from ..errors import Problem, UsageError
 from ..output import add_json_flag, console, print_json
 from ..provenance.ledger import Ledger
 from ..provenance.records import ScoreRecord
-from ..reproduce import reproduce
 
 
 def add_parser(subparsers):
@@ -30,6 +29,8 @@ def run(args, settings) -> int:
         record = ScoreRecord.from_dict(json.loads(Path(args.record).read_text()))
     else:
         record = Ledger(settings.ledger_path).get(args.record_id)
+    from ..reproduce import reproduce  # the scoring stack: only when the command runs
+
     outcome = reproduce(record, settings, pinned=args.pinned)
     if args.json:
         print_json(outcome.to_dict())

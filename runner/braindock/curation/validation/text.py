@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...contract import schemas
 from ...errors import Problem
 from .checked import Checked
 
@@ -26,7 +25,8 @@ def read_text(path: Path, out_problems: list[Problem]) -> str | None:
         out_problems.append(Problem(where, "FILE_NOT_FOUND", "file does not exist", "check the path"))
         return None
     except (IsADirectoryError, NotADirectoryError, PermissionError, OSError) as exc:
-        out_problems.append(Problem(where, "FILE_UNREADABLE", f"{type(exc).__name__}: {exc}", "check the path and permissions"))
+        out_problems.append(Problem(where, "FILE_UNREADABLE", f"could not read the file; the system said: {exc.strerror or exc}",
+                                    "check the path and permissions"))
         return None
     if not raw.strip():
         out_problems.append(Problem(where, "EMPTY_FILE", "file is empty", "write the document"))
@@ -44,6 +44,7 @@ def read_text(path: Path, out_problems: list[Problem]) -> str | None:
 
 def load_document(path: Path, schema_name: str, out: Checked) -> Any:
     """Read JSON from `path`, append its schema problems to `out`; the document, or None if unreadable."""
+    from ...contract import schemas  # jsonschema: not needed for a CSV
     text = read_text(path, out.problems)
     if text is None:
         return None
