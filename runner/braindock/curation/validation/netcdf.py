@@ -11,6 +11,7 @@ import xarray as xr
 from ...contract import schemas
 from ...contract.assemblies import header, only_variable, open_netcdf
 from ...contract.constants import POSITIONS
+from ...contract.netcdf_encoding import encoding_problems
 from ...errors import Problem
 from ..sidecar import TIME_BIN_COORDS, entry, section_of, varies_fix
 from .checked import Checked
@@ -192,6 +193,7 @@ def check_assembly(path: Path, kind: str = "neural") -> Checked:
                             "rename it: array.rename(image_id='stimulus_id'), or run `braindock import brainio`", severity="warning"))
         _content_checks(array, kind, where, out)
         _nan_problems(array, where, out, kind)
+        out.add(*encoding_problems(path, kind))
     except (OSError, ValueError, RuntimeError, KeyError, TypeError, MemoryError) as exc:  # damaged data blocks
         out.add(Problem(where, "UNREADABLE_NETCDF", f"could not read the data; the reader said: {type(exc).__name__}: {str(exc)[:200]}",
                         "re-write the file with xarray"))
