@@ -117,9 +117,9 @@ def event_coords(array) -> dict[str, str] | None:
         return None
     dim = array.dims[0]
     on = {name for name, c in array.coords.items() if c.dims == (dim,)}
-    time = next((c for c in TIME_COORDS if c in on), None) or (str(array.name) if str(array.name) in TIME_COORDS else None)
-    if time is None and dim == "event":
-        time = "data"
+    time = next((c for c in TIME_COORDS if c in on), None)
+    if time is None and (str(array.name) in TIME_COORDS or dim == "event"):
+        time = "data"  # the data variable itself holds the spike times
     neuroid = next((c for c in EVENT_NEUROID_COORDS if c in on), None)
     if time is None or neuroid is None or "stimulus_id" not in on and "image_id" not in on:
         return None
