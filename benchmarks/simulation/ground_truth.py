@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from . import hierarchy, language, objects
+from . import hierarchy, langnet, language, objects
 
 
 def load(export: Path) -> tuple[dict, dict]:
@@ -37,6 +37,8 @@ def stages(export: Path) -> tuple[list[str], dict[str, np.ndarray]]:
     ids = [e["stimulus_id"] for e in entries]
     if stimulus_set["modality"] == "text":
         texts = [e["text"] for e in entries]
+        if "design" in manifest["generative_model"]:  # the language network of langnet.py
+            return ids, {"language": langnet.declared_stage(manifest["generative_model"], entries), "letters": letters(texts)}
         return ids, {"language": language.stage(texts, [e["sentence_index"] for e in entries], manifest["generative_model"]["stage_seed"]),
                      "letters": letters(texts)}
     root = Path(export) / Path(manifest["stimulus_set"]["path"]).parent

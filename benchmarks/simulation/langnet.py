@@ -106,6 +106,12 @@ def stage(stimuli: list[dict], shares: dict[str, float], word_level: bool = Fals
     return np.concatenate(blocks, axis=1), semantic.shape[1]
 
 
+def declared_stage(generative_model: dict, entries: list[dict]) -> np.ndarray:
+    """The stage the recordings of a neural langnet export were generated from, from its stimulus-set entries."""
+    stimuli = [{"words": e["words"].split()} for e in entries]
+    return stage(stimuli, generative_model["shares"], word_level=generative_model["design"] == "ecog")[0]
+
+
 def responses(config: dict, features: np.ndarray, n_semantic: int) -> tuple[np.ndarray, list[str]]:
     """(stimuli, subjects x neuroids) single-presentation responses and each neuroid's subject."""
     gen = config["generative_model"]
