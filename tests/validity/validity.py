@@ -27,9 +27,9 @@ from braindock.contract.assemblies import average_repetitions, load_neural  # no
 from simulation import build as simulation_build  # noqa: E402
 from simulation import ground_truth  # noqa: E402
 
+LANGUAGE_NETWORK = ("pereira2018-exp2-lang", "pereira2018-exp3-lang", "tuckute2024-drive", "blank2014-froi", "fedorenko2016-ecog")
 NEURAL = ("majajhong2015-it", "majajhong2015-v4", "freemanziemba2013-v1", "freemanziemba2013-v2", "pereira2018-language",
           *LANGUAGE_NETWORK)
-LANGUAGE_NETWORK = ("pereira2018-exp2-lang", "pereira2018-exp3-lang", "tuckute2024-drive", "blank2014-froi", "fedorenko2016-ecog")
 WRONG_STAGE = {"IT": "V1", "V4": "V1", "V1": "V2", "V2": "V1", "language": "letters"}
 NOISE_SHARES = (0.2, 0.4, 0.6, 0.8, 0.95)
 GENERATOR_MIN, SHUFFLED_MAX = 0.9, 0.05
