@@ -5,7 +5,7 @@ import pytest
 from braindock.checks import CHECKS, Status, check_model
 from braindock.checks.sandbox_checks import network_lines
 from braindock.checks.session import stimulus_set
-from braindock.checks.suite import _registry
+from braindock.checks.suite import registry
 from braindock.commands.check_model import render_result
 from braindock.errors import UsageError
 from fake_model import FakeEngine, FakeModel
@@ -98,7 +98,7 @@ def test_registry_rejects_duplicates():
         raise AssertionError
 
     with pytest.raises(ValueError, match="registered twice"):
-        _registry(check_one, check_one)
+        registry(check_one, check_one)
 
 
 @pytest.mark.parametrize("line, hit", [

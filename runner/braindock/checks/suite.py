@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from ..config import Settings
+from ..config import Limits, Settings
 from ..execution.engines import Engine
 from .describe_checks import (
     check_describe_exits_zero,
@@ -31,19 +31,20 @@ from .task_checks import check_behavioral_tasks
 Check = Callable[[ModelSession], CheckResult]
 
 
-def _registry(*checks: Check) -> dict[str, Check]:
-    registry: dict[str, Check] = {}
+def registry(*checks: Callable) -> dict[str, Callable]:
+    """name (without `check_`) -> check, in order; a name registered twice is an error."""
+    found: dict[str, Callable] = {}
     for check in checks:
         name = check.__name__.removeprefix("check_")
-        if name in registry:
+        if name in found:
             raise ValueError(f"check {name!r} registered twice")
-        registry[name] = check
-    return registry
+        found[name] = check
+    return found
 
 
 # In order: later checks reuse the runs of earlier ones (describe once; run seed 0 twice, seed 1 once, each listed
 # task twice, seed 0 once more under the network trap).
-CHECKS: dict[str, Check] = _registry(
+CHECKS: dict[str, Check] = registry(
     check_describe_exits_zero,
     check_describe_prints_only_json,
     check_description_meets_schema,
@@ -63,12 +64,43 @@ CHECKS: dict[str, Check] = _registry(
 )
 
 
-def run_check(name: str, check: Check, session: ModelSession) -> CheckResult:
+def run_check(name: str, check: Callable, session) -> CheckResult:
+    """One check's result under its registered name; SkipCheck becomes a skipped result with its reason."""
     try:
         result = check(session)
     except SkipCheck as skip:
         return CheckResult(name, Status.SKIPPED, skip.reason)
     return replace(result, check=name)
+
+
+def limits_for(settings: Settings, timeout_s: float | None, memory: str | None) -> Limits:
+    """The site's limits, with the command line's time and memory limits over them."""
+    limits = settings.limits
+    if timeout_s is not None:
+        limits = replace(limits, timeout_s=float(timeout_s))
+    if memory is not None:
+        limits = replace(limits, memory=memory)
+    return limits
+
+
+def work_folder(settings: Settings, prefix: str) -> Path:
+    """A fresh folder under the settings' work_dir for one suite's containers."""
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=settings.work_dir, prefix=prefix))
+
+
+def run_checks(checks: dict[str, Callable], session, on_result: Callable[[CheckResult], None] | None) -> tuple[CheckResult, ...]:
+    """Every check in order, each result passed to `on_result` as soon as it is known; the session is closed after."""
+    results = []
+    try:
+        for name, check in checks.items():
+            result = run_check(name, check, session)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    finally:
+        session.close()
+    return tuple(results)
 
 
 def check_model(engine: Engine, settings: Settings, image: str, timeout_s: float | None = None,
@@ -78,25 +110,11 @@ def check_model(engine: Engine, settings: Settings, image: str, timeout_s: float
     Engine failures (EngineError) propagate: they mean check-model could not run, not that the model failed.
     """
     info = engine.inspect(image)
-    limits = settings.limits
-    if timeout_s is not None:
-        limits = replace(limits, timeout_s=float(timeout_s))
-    if memory is not None:
-        limits = replace(limits, memory=memory)
-    settings.work_dir.mkdir(parents=True, exist_ok=True)
-    session = ModelSession(engine, image, limits, Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="check-")))
-    results = []
-    try:
-        for name, check in CHECKS.items():
-            result = run_check(name, check, session)
-            results.append(result)
-            if on_result:
-                on_result(result)
-    finally:
-        session.close()
+    session = ModelSession(engine, image, limits_for(settings, timeout_s, memory), work_folder(settings, "check-"))
+    results = run_checks(CHECKS, session, on_result)
     modality = None
     try:
         modality = session.description()["modality"]
     except SkipCheck:
         pass  # no valid description: the report says so through its checks
-    return CheckReport(image, info.image_id, modality, tuple(results))
+    return CheckReport(image, info.image_id, modality, results)

@@ -1,0 +1,44 @@
+"""`braindock check-benchmark IMAGE`: run the conformance suite on a benchmark container; exit 0 pass, 1 fail, 2 could not run."""
+from __future__ import annotations
+
+from ..output import add_json_flag
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("check-benchmark", help="check that a benchmark container meets the contract (like a linter)",
+                                   description="Export a benchmark image as the runner does (no network, non-root) and check "
+                                               "what spec/README.md demands of it: a valid, deterministic export whose hashes "
+                                               "match, recordings of listed stimuli, a ceiling in (0, 1], and a control that "
+                                               "ignores the stimuli scoring near 0.")
+    parser.add_argument("image", metavar="IMAGE", help="benchmark container image (e.g. braindock/benchmark-majajhong2015-it:1.0.0)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="time limit per container (default: limits.timeout_s of the settings)")
+    parser.add_argument("--memory", default=None, help="memory limit per container, e.g. 2g (default: limits.memory)")
+    add_json_flag(parser)
+    return parser
+
+
+def run(args, settings) -> int:
+    from rich.markup import escape
+
+    from ..checks.benchmark_suite import check_benchmark
+    from ..execution.engines import get_engine
+    from ..output import console, print_json
+    from .check_model import render_result
+
+    engine = get_engine(settings.engine)
+    if not args.json:
+        console.print(escape(f"check-benchmark {args.image}"), highlight=False)
+
+    def show(result) -> None:
+        if not args.json:
+            for line in render_result(result):
+                console.print(line, highlight=False, soft_wrap=True)
+
+    report = check_benchmark(engine, settings, args.image, timeout_s=args.timeout, memory=args.memory, on_result=show)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        verdict = "conforms to" if report.ok else "does NOT conform to"
+        console.print(escape(f"{report.summary()}: {report.image} {verdict} the benchmark contract"), highlight=False)
+    return report.exit_code
