@@ -111,3 +111,39 @@ def test_bad_parameters_raise_metric_error(kind, kwargs, text):
     x, y, train, test = _data(60, 10, 3)
     with pytest.raises(MetricError, match=text):
         held_out_predictions(kind, Features(x), y, [(train, test)], **kwargs)
+
+
+BRAINSCORE_ALPHAS = [0.01, 0.1, 0.5, 1.0, *np.linspace(10, 100, 4, endpoint=False),
+                     *(a for low in (1e2, 1e3, 1e4, 1e5) for a in np.linspace(low, 10 * low, 18, endpoint=False)),
+                     *np.linspace(1e6, 1e7, 19)]  # Brain-Score 2.4.2's ALPHA_LIST, 99 values
+
+
+@pytest.mark.parametrize("p", [40, 400])  # primal (part of y outside the kernel's range) and dual
+def test_ridgecv_path_over_many_alphas_matches_sklearn(p):
+    """99 alphas x 60 neuroids: the partial-fraction path screens the alphas and evaluates only candidates
+    directly; the chosen alpha and the predictions are RidgeCV's, and every candidate's error is the direct one."""
+    assert len(BRAINSCORE_ALPHAS) == 99
+    x, y, train, test = _data(160, p, 60, seed=4)
+    x = x * 30.0  # moves the optimum into the middle of the list
+    (prediction, details), = held_out_predictions("ridgecv", Features(x), y, [(train, test)], alphas=BRAINSCORE_ALPHAS)
+    fitted = RidgeCV(alphas=BRAINSCORE_ALPHAS).fit(x[train], y[train])
+    assert details["alpha"] == fitted.alpha_ and BRAINSCORE_ALPHAS[2] < fitted.alpha_ < BRAINSCORE_ALPHAS[-2]
+    assert np.abs(prediction - fitted.predict(x[test])).max() < 1e-8 * np.abs(y).max()
+    sklearn_errors = RidgeCV(alphas=BRAINSCORE_ALPHAS, store_cv_results=True).fit(x[train], y[train]).cv_results_
+    best = int(np.argmin(details["loo_mse"]))
+    assert details["loo_mse"][best] == pytest.approx(sklearn_errors.mean(axis=(0, 1))[best], rel=1e-9)
+    assert np.all(np.asarray(details["loo_mse"]) >= details["loo_mse"][best])
+
+
+def test_ridgecv_path_with_equal_eigenvalues_falls_back_and_stays_exact():
+    """Orthogonal features of equal norm: all kernel eigenvalues equal, partial fractions undefined."""
+    rng = np.random.default_rng(3)
+    centred = rng.normal(size=(80, 60))
+    q_basis, _ = np.linalg.qr(centred - centred.mean(axis=0))  # centred, orthonormal columns on the training rows
+    x = np.vstack([q_basis * 5.0, rng.normal(size=(20, 60))])
+    y = x[:, :3] @ rng.normal(size=(3, 40)) + rng.normal(size=(100, 40))
+    train, test = np.arange(80), np.arange(80, 100)
+    (prediction, details), = held_out_predictions("ridgecv", Features(x), y, [(train, test)], alphas=BRAINSCORE_ALPHAS)
+    fitted = RidgeCV(alphas=BRAINSCORE_ALPHAS).fit(x[train], y[train])
+    assert details["alpha"] == fitted.alpha_
+    assert np.abs(prediction - fitted.predict(x[test])).max() < 1e-8 * np.abs(y).max()
