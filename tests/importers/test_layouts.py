@@ -9,10 +9,11 @@ import pytest
 import xarray as xr
 import yaml
 from braindock.cli import main
-from braindock.curation.importers.brainio import import_assembly, import_stimulus_set
+from braindock.curation.importers.brainio import import_assembly
 from braindock.curation.validation import validate_path
 from braindock.errors import UsageError, ValidationError
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from validation.builders import event_assembly
 
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
 TEN = FIXTURES / "ten-images"
@@ -107,22 +108,6 @@ def test_model_activations_are_not_recordings():
     assert codes(report) == ["MODEL_OUTPUT_NOT_RECORDINGS"]
 
 
-# spike times: (stimulus_id, repetition, neuroid_id, ms)
-SPIKES = [("a", 0, "n1", 80.0), ("a", 0, "n1", 100.0), ("a", 0, "n2", 200.0), ("b", 1, "n2", 75.0),
-          ("a", 1, "n1", 169.9), ("b", 0, "n1", 170.0), ("b", 0, "n1", 300.0)]
-
-
-def event_assembly(path):
-    """A brainio-style spike-time assembly (data = spike times along `event`) with an HDF5 group beside it."""
-    sids, reps, neuroids, times = zip(*SPIKES)
-    region = ["IT" if n == "n1" else "V4" for n in neuroids]
-    xr.DataArray(np.array(times), dims="event", name="spike_time",
-                 coords={"stimulus_id": ("event", list(sids)), "repetition": ("event", list(reps)),
-                         "neuroid_id": ("event", list(neuroids)), "region": ("event", region)}).to_netcdf(path, engine="h5netcdf")
-    xr.Dataset({"stimulus_file": ("stimulus", ["a.png", "b.png"])}).to_netcdf(path, group="stimulus_set", mode="a", engine="h5netcdf")
-    return path
-
-
 def test_an_event_assembly_is_recognised_and_its_group_reported(tmp_path):
     path = event_assembly(tmp_path / "assy_spikes.nc")
     report = validate_path(path)
@@ -141,7 +126,7 @@ def test_binning_events_counts_spikes_per_presentation_neuroid_and_bin(tmp_path)
     assert data.dims == ("presentation", "neuroid", "time_bin")
     assert list(zip(data["stimulus_id"].values, data["repetition"].values)) == [("a", 0), ("b", 1), ("a", 1), ("b", 0)]
     assert list(data["neuroid_id"].values) == ["n1", "n2"] and list(data["region"].values) == ["IT", "V4"]
-    # counts by hand from SPIKES, over 0.1 s bins: [presentation][neuroid][bin]
+    # counts by hand from builders.SPIKES, over 0.1 s bins: [presentation][neuroid][bin]
     expected = np.array([[[2, 0], [0, 1]], [[0, 0], [1, 0]], [[1, 0], [0, 0]], [[0, 1], [0, 0]]]) / 0.1
     np.testing.assert_allclose(data.values, expected)
     assert list(data["time_bin_start"].values) == [70, 170] and data.attrs["units"] == "spikes/s"

@@ -101,3 +101,19 @@ def write_export(folder: Path, ids=("s0", "s1", "s2", "s3"), array: xr.DataArray
     recordings = write_netcdf(array if array is not None else neural_array(ids), folder / "recordings.nc")
     write_manifest(folder, stimulus_set, recordings, **overrides)
     return folder
+
+
+# spike times: (stimulus_id, repetition, neuroid_id, ms)
+SPIKES = [("a", 0, "n1", 80.0), ("a", 0, "n1", 100.0), ("a", 0, "n2", 200.0), ("b", 1, "n2", 75.0),
+          ("a", 1, "n1", 169.9), ("b", 0, "n1", 170.0), ("b", 0, "n1", 300.0)]
+
+
+def event_assembly(path):
+    """A brainio-style spike-time assembly (data = spike times along `event`) with an HDF5 group beside it."""
+    sids, reps, neuroids, times = zip(*SPIKES)
+    region = ["IT" if n == "n1" else "V4" for n in neuroids]
+    xr.DataArray(np.array(times), dims="event", name="spike_time",
+                 coords={"stimulus_id": ("event", list(sids)), "repetition": ("event", list(reps)),
+                         "neuroid_id": ("event", list(neuroids)), "region": ("event", region)}).to_netcdf(path, engine="h5netcdf")
+    xr.Dataset({"stimulus_file": ("stimulus", ["a.png", "b.png"])}).to_netcdf(path, group="stimulus_set", mode="a", engine="h5netcdf")
+    return path

@@ -60,7 +60,7 @@ def test_a_behavioural_assembly_never_gets_a_constant_truth_or_choice(tmp_path):
     report = validate_path(path, kind="behavioral")
     missing = {p.where.rsplit("/", 1)[-1]: p for p in report.problems if p.code == "MISSING_FIELD" and "/coords/" in p.where}
     assert set(missing) == {"choice", "truth"}
-    for name, problem in missing.items():
+    for problem in missing.values():
         assert "no single value can stand for it" in problem.fix and "presentation: {" not in problem.fix
 
 

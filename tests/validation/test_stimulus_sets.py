@@ -6,7 +6,6 @@ from braindock.errors import UsageError
 
 from .builders import write_images, write_stimulus_set
 
-
 META = {"attrs": {"license": "CC-BY-4.0", "citation": "Doe 2024", "visual_degrees": 8}}
 
 

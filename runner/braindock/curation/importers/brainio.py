@@ -28,8 +28,15 @@ from ...store import sha256_file
 from ..sidecar import absent_dims, entry, load_metadata, section_of, template
 from ..validation import Report, validate_path
 from ..validation.files import IMAGE_SUFFIXES, unsafe_relative
-from ..validation.layouts import (activations_problem, event_coords, event_problem, hdf5_groups, model_activations,
-                                  probability_matrix, probability_problem)
+from ..validation.layouts import (
+    activations_problem,
+    event_coords,
+    event_problem,
+    hdf5_groups,
+    model_activations,
+    probability_matrix,
+    probability_problem,
+)
 from ..validation.netcdf import SCHEMA_OF_KIND, coordinate_dims, ours
 from ..validation.stimulus_sets import FILE_COLUMN, ID_COLUMN, check_stimulus_csv
 
@@ -216,7 +223,7 @@ def import_stimulus_set(csv_path: str | Path, files: str | Path | None, out: str
     attrs = dict(meta.get("attrs") or {})
     if "identifier" not in attrs:
         stem = csv_path.stem
-        attrs["identifier"] = stem[len("image_"):] if stem.startswith("image_") else stem
+        attrs["identifier"] = stem.removeprefix("image_")
         notes.append(f"identifier {attrs['identifier']!r} taken from the CSV's name (brainio names it image_<identifier>.csv); "
                      "set attrs.identifier in --metadata to change it")
     if "modality" not in attrs and all(PurePosixPath(r[file_column]).suffix.lower() in IMAGE_SUFFIXES for r in rows):
@@ -444,7 +451,7 @@ def import_assembly(nc_path: str | Path, out: str | Path, metadata: dict | str |
     attrs = dict(meta.get("attrs") or {})
     if "identifier" not in attrs and "identifier" not in array.attrs:
         stem = nc_path.stem
-        attrs["identifier"] = stem[len("assy_"):] if stem.startswith("assy_") else stem
+        attrs["identifier"] = stem.removeprefix("assy_")
         notes.append(f"identifier {attrs['identifier']!r} taken from the file's name (brainio names it assy_<identifier>.nc); "
                      "set attrs.identifier in --metadata to change it")
     kind = _assembly_kind(array)

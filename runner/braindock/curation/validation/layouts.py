@@ -162,7 +162,7 @@ def hdf5_groups(path: Path) -> dict[str, list[str]]:
         import h5py
 
         with h5py.File(path, "r") as handle:
-            return {f"/{name}": sorted(handle[name].keys()) for name, item in handle.items() if isinstance(item, h5py.Group)}
+            return {f"/{name}": sorted(item.keys()) for name, item in handle.items() if isinstance(item, h5py.Group)}
     except (OSError, ValueError, KeyError):
         return {}
 

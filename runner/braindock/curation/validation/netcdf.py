@@ -15,8 +15,16 @@ from ...contract.netcdf_encoding import encoding_problems
 from ...errors import Problem
 from ..sidecar import TIME_BIN_COORDS, entry, section_of, varies_fix
 from .checked import Checked
-from .layouts import (activations_problem, event_coords, event_problem, group_problems, hdf5_groups, model_activations,
-                      probability_matrix, probability_problem)
+from .layouts import (
+    activations_problem,
+    event_coords,
+    event_problem,
+    group_problems,
+    hdf5_groups,
+    model_activations,
+    probability_matrix,
+    probability_problem,
+)
 
 NAN_REPORT_LIMIT = 10
 BLOCK_ELEMENTS = 1 << 24  # NaN scan reads at most this many values at a time
@@ -95,7 +103,7 @@ def _improve_fix(problem: Problem, coords_on: dict[str, str], legacy: bool = Fal
         fix = f"set attribute {parts[1]!r}: array.attrs[{parts[1]!r}] = ..." + sidecar
     else:
         return problem
-    message = f"looked for {parts[0][:-1] if parts[0].endswith('s') else parts[0]} {parts[1]!r}; not found"
+    message = f"looked for {parts[0].removesuffix('s')} {parts[1]!r}; not found"
     return Problem(problem.where, problem.code, message, fix, problem.severity, problem.expected, problem.found)
 
 

@@ -96,8 +96,8 @@ class Report:
                 if not every and shown[p.code] > GROUP_LIMIT:
                     if shown[p.code] == GROUP_LIMIT + 1:
                         more = total[p.code] - GROUP_LIMIT
-                        lines.append(("dim", f"  ... and {more:,} more {p.code} ({total[p.code]:,} in all; "
-                                             "--all lists every one, --json gives them all)"))
+                        text = f"  ... and {more:,} more {p.code} ({total[p.code]:,} in all; --all lists every one, --json gives them all)"
+                        lines.append(("dim", text))
                     continue
                 lines.extend(self._problem_lines(p, path))
         lines.append(("", ""))

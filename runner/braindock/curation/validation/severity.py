@@ -52,7 +52,7 @@ class SeverityConfig:
         return out
 
     @classmethod
-    def from_dict(cls, raw: Any, where: str = "severity config") -> "SeverityConfig":
+    def from_dict(cls, raw: Any, where: str = "severity config") -> SeverityConfig:
         problems: list[Problem] = []
         if raw is None:
             raw = {}
@@ -88,7 +88,7 @@ class SeverityConfig:
         return cls(levels["error"], levels["warning"], tuple(rules))
 
     @classmethod
-    def load(cls, path: str | Path) -> "SeverityConfig":
+    def load(cls, path: str | Path) -> SeverityConfig:
         path = Path(path)
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -99,7 +99,7 @@ class SeverityConfig:
         return cls.from_dict(raw, str(path))
 
 
-def as_config(config: "SeverityConfig | str | Path | dict | None") -> SeverityConfig:
+def as_config(config: SeverityConfig | str | Path | dict | None) -> SeverityConfig:
     if config is None:
         return SeverityConfig()
     if isinstance(config, SeverityConfig):

@@ -173,7 +173,7 @@ def check_stimulus_csv(path: Path, files_root: Path | None = None, check_files: 
             out.add(Problem(_where(path, line), "ROW_LENGTH", f"row has {len(record)} fields, the header {len(header)}",
                             "quote values that contain commas; give every row one value per column"))
 
-        def cell(name):
+        def cell(name, record=record):
             i = index.get(name)
             return record[i].strip() if name is not None and i is not None and i < len(record) else None
         sid = cell(id_column)
