@@ -7,7 +7,8 @@ it never imports braindock. Inputs (see compare.py `write_inputs`):
   neural_source.npy (stimulus x feature), neural_target.npy (stimulus x neuroid, averaged over repetitions),
   neural_repeated.npy (stimulus*repetition x neuroid), behaviour_probabilities.npy (image x object),
   coords.json (stimulus_id, object_name, feature_id, neuroid_id, repeated_stimulus_id, repeated_repetition,
-  image_id, objects, trial_stimulus_id, trial_truth, trial_distractor, trial_choice);
+  image_id, objects, trial_stimulus_id, trial_truth, trial_distractor, trial_choice, split (train/test per
+  stimulus, for the *_split rows), subject (per target neuroid, for rsa_ceiling));
   options.json (optional): {"cases": [keys] or null (all), "ridgecv_alphas": [alphas] or null (ALPHA_LIST),
   "ceiling_skipna": the I1n/I2n ceilings' skipna (default false, as Rajalingham2018)}.
 Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "case_seconds"} or
@@ -39,6 +40,7 @@ from brainscore_vision.benchmark_helpers.neural_common import explained_variance
 from brainscore_vision.benchmarks.rajalingham2018.benchmarks.benchmark import _DicarloRajalingham2018  # noqa: E402
 from brainscore_vision.metrics.cka.metric import CKACrossValidated  # noqa: E402
 from brainscore_vision.metrics.i1i2.metric import I1n  # noqa: E402
+from brainscore_vision.metrics.rsa_ceiling.ceiling import RSACeiling  # noqa: E402
 from brainscore_vision.metrics.regression_correlation.metric import (  # noqa: E402
     ALPHA_LIST,
     CrossRegressedCorrelation,
@@ -81,7 +83,12 @@ def load_inputs(folder: Path):
         "sample_obj": ("presentation", coords["trial_truth"]),
         "dist_obj": ("presentation", coords["trial_distractor"]),
         "choice": ("presentation", coords["trial_choice"])}, dims=["presentation"])
-    return source, target, repeated, probabilities, trials
+    # the fixed split ('train'/'test' per stimulus) of the *_split rows, and each target neuroid's subject (rsa_ceiling)
+    split = np.asarray(coords["split"])
+    subjects = NeuroidAssembly(np.load(folder / "neural_target.npy"), coords={
+        **presentation, "neuroid_id": ("neuroid", coords["neuroid_id"]), "subject": ("neuroid", coords["subject"])},
+        dims=["presentation", "neuroid"])
+    return source, target, repeated, probabilities, trials, split, subjects
 
 
 def summary(score) -> dict:
@@ -115,7 +122,7 @@ def timed(call):
 
 
 def run(folder: Path, options: dict) -> dict:
-    source, target, repeated, probabilities, trials = load_inputs(folder)
+    source, target, repeated, probabilities, trials, split, subjects = load_inputs(folder)
     alphas = options.get("ridgecv_alphas") or ALPHA_LIST
     skipna = bool(options.get("ceiling_skipna", False))
     scores = {}  # Brain-Score Score objects, each computed once (the ceiled rows reuse them)
@@ -132,6 +139,29 @@ def run(folder: Path, options: dict) -> dict:
     # not registered as a cross-validated metric in 2.4.2: Brain-Score's own parts, composed as its `pls`/`ridge`
     cases["ridgecv"] = lambda: predictivity("ridgecv", CrossRegressedCorrelation(
         regression=ridge_cv_regression(alphas=alphas), correlation=pearsonr_correlation(), **STRATIFIED))
+
+    cases["neuron_to_neuron"] = lambda: predictivity("neuron_to_neuron", load_metric("neuron_to_neuron", **STRATIFIED))
+    # reverse predictivity: ReverseCrossRegressedCorrelation swaps them itself (recordings -> model)
+    cases["reverse_pls"] = lambda: predictivity("reverse_pls", load_metric("reverse_pls", **STRATIFIED))
+
+    def fixed_split(name):  # TrainTestSplitCorrelation on the one given split; ridgecv_split with its ALPHA_LIST
+        metric = load_metric(name)
+        train, test = split == "train", split == "test"
+        parts = dict(source_train=source[train], source_test=source[test], target_train=target[train],
+                     target_test=target[test])
+        score, seconds = timed(lambda: metric(**parts))
+        return {**summary(score), "seconds": seconds}
+
+    for name in ("ridge_split", "ridgecv_split", "dual_ridgecv_split"):
+        cases[name] = lambda name=name: fixed_split(name)
+
+    def rsa_ceiling():
+        ceiling = RSACeiling()
+        score, seconds = timed(lambda: ceiling(subjects))
+        return {"value": float(score.values), "error": None, "per_split": [],
+                "lower_bound_loo": score.attrs["lower_bound_loo"], "seconds": seconds}
+
+    cases["rsa_ceiling"] = rsa_ceiling
 
     def plain(metric):
         score, seconds = timed(lambda: metric(source, target))
@@ -177,6 +207,8 @@ def run(folder: Path, options: dict) -> dict:
     cases["i2n_ceiling"] = lambda: behaviour("i2n_ceiling", load_metric("i2n"), ceiling=True)
     cases["i2n_ceiled"] = i2n_ceiled
     cases["i1n"] = lambda: behaviour("i1n", I1n())  # in i1i2/metric.py but not registered (`i1` is I1)
+    cases["i1"] = lambda: behaviour("i1", load_metric("i1"))
+    cases["i1_ceiling"] = lambda: behaviour("i1_ceiling", load_metric("i1"), ceiling=True)
     cases["i1n_ceiling"] = lambda: behaviour("i1n_ceiling", I1n(), ceiling=True)
 
     wanted = options.get("cases")
@@ -193,7 +225,8 @@ def run(folder: Path, options: dict) -> dict:
         except Exception:  # report what failed, never a made-up number
             results[name] = {"failed": traceback.format_exc(limit=6), "seconds": None}
         results[name]["case_seconds"] = time.perf_counter() - start
-    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "ceiling_skipna": skipna,
+    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "alpha_list": [float(a) for a in ALPHA_LIST],
+                              "ceiling_skipna": skipna,
                               "cases": list(results)}
     return results
 

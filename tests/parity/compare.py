@@ -19,9 +19,12 @@ than the tolerance (statistical rows: and by more than 3 standard errors) or Bra
   per cell), with 8 object categories for stratification; RidgeCV over braindock's default alphas
   (logspace(-3, 3, 7)) on both sides; Brain-Score's I1n/I2n ceilings with skipna=True (4 trials per cell
   leave cells undefined in one half, which its skipna=False asserts against; ours drop them, as skipna=True).
---metrics: comma-separated substrings of the row keys (pls, ridge, linear, ridgecv, cka, cka_biased, cka_cv,
-  cka_cv_biased, rdm, rdm_cv, internal_consistency, pls_ceiled, i2n, i2n_ceiling, i2n_ceiled, i1n,
-  i1n_ceiling, ...); both sides compute only those. A derived row runs only when its inputs are selected too
+--metrics: comma-separated substrings of the row keys (pls, ridge, linear, ridgecv, neuron_to_neuron, reverse_pls,
+  ridge_split, ridgecv_split, dual_ridgecv_split, cka, cka_biased, cka_cv, cka_cv_biased, rdm, rdm_cv,
+  internal_consistency, pls_ceiled, i2n, i2n_ceiling, i2n_ceiled, i1n, i1n_ceiling, i1, i1_ceiling, rsa_ceiling,
+  ...); both sides compute only those. The *_split rows use one seeded 10 % test split (`fixed_split`) and
+  ridgecv_split / dual_ridgecv_split Brain-Score's own 99-value ALPHA_LIST at every size; rsa_ceiling deals the
+  target's neuroids out to 4 subjects. A derived row runs only when its inputs are selected too
   (pls_ceiled: pls and internal_consistency; i2n_ceiled: i2n and i2n_ceiling).
 
 Parameters follow Brain-Score's defaults (10 splits, train 90%, StratifiedShuffleSplit over object_name,
@@ -64,6 +67,7 @@ STRATIFIED = {"stratify_by": "object_name", "splits": 10, "seed": 1}  # Brain-Sc
 BENCH = HERE.parent / "bench" / "bench_metrics.py"  # --size small/large: its sizes and data generators
 BENCH_BEHAVIOUR = {"small": (24, 10), "large": (24, 50)}  # (objects, images per object), as its cases()
 BENCH_TRIALS_PER_CELL = 4  # as its cases()
+N_SUBJECTS = 4  # rsa_ceiling: the target's neuroids dealt out to this many subjects
 
 
 # ------------------------------------------------------------------------------------------ inputs
@@ -126,6 +130,18 @@ def bench_inputs(size: str):
     return source, target, every, probabilities, trials
 
 
+def fixed_split(n: int) -> np.ndarray:
+    """'train'/'test' per stimulus (sorted by stimulus_id): a seeded 10 % test set, for the *_split rows."""
+    labels = np.full(n, "train", dtype=object)
+    labels[np.random.default_rng(7).permutation(n)[: n // 10]] = "test"
+    return labels
+
+
+def subjects(n_neuroids: int) -> np.ndarray:
+    """Each target neuroid's subject for rsa_ceiling: 4 subjects, neuroids dealt out in turn."""
+    return np.array([f"subject{j % N_SUBJECTS}" for j in range(n_neuroids)])
+
+
 def write_inputs(folder: Path, source, target, every, probabilities, trials, options: dict) -> None:
     np.save(folder / "neural_source.npy", source.values)
     np.save(folder / "neural_target.npy", target.values)
@@ -138,6 +154,7 @@ def write_inputs(folder: Path, source, target, every, probabilities, trials, opt
         "repeated_stimulus_id": as_list(every, "stimulus_id"), "repeated_repetition": as_list(every, "repetition"),
         "image_id": as_list(probabilities, "stimulus_id"), "objects": as_list(probabilities, "choice"),
         **{f"trial_{name}": as_list(trials, name) for name in ("stimulus_id", "truth", "distractor", "choice")},
+        "split": fixed_split(target.sizes["presentation"]).tolist(), "subject": subjects(target.sizes["neuroid"]).tolist(),
     }
     (folder / "coords.json").write_text(json.dumps(coords))
     (folder / "options.json").write_text(json.dumps(options))  # brainscore_side.py: cases to run, RidgeCV alphas
@@ -232,6 +249,26 @@ def ours(source, target, every, probabilities, trials, theirs: dict, selected) -
                                     ("linear", "ols", {}), ("ridgecv", "ridgecv", {"alphas": alpha_list})):
         if want(key):
             predictivity(key, regression, **params)
+    if want("neuron_to_neuron"):
+        predictivity("neuron_to_neuron", "neuron_to_neuron")
+    if want("reverse_pls"):  # recordings -> model: source and target swapped, as Brain-Score's reverse_pls
+        metric = get_metric("neural_predictivity", regression="pls", n_components=25, train_size=0.9, **STRATIFIED)
+        score = timed("reverse_pls", metric, target, source)
+        out["reverse_pls"] = (score, score.details["splits_sha256"])
+    split_target = target.assign_coords(split=("presentation", fixed_split(target.sizes["presentation"])))
+    brainscore_alphas = theirs.get("_parameters", {}).get("alpha_list")  # its ALPHA_LIST: ridgecv_split's default
+    for key, regression, params in (("ridge_split", "ridge", {"alphas": 1.0}),
+                                    ("ridgecv_split", "ridgecv", {"alphas": brainscore_alphas}),
+                                    ("dual_ridgecv_split", "ridgecv", {"alphas": brainscore_alphas})):
+        if want(key):
+            metric = get_metric("neural_predictivity", regression=regression, split="fixed", **params)
+            out[key] = (timed(key, metric, source, split_target), None)
+    if want("rsa_ceiling"):
+        grouped = target.assign_coords(subject=("neuroid", subjects(target.sizes["neuroid"])))
+        ceiling = timed("rsa_ceiling", get_ceiling("rsa_ceiling"), grouped)
+        out["rsa_ceiling"] = (ceiling, None)
+        out["rsa_ceiling_lower"] = (Score(value=ceiling.details["lower_bound_loo"], error=0.0, metric=ceiling.metric,
+                                          version=ceiling.version, parameters={}), None)
     for key, name, params in (("cka", "cka", {"estimator": "unbiased"}), ("cka_biased", "cka", {"estimator": "biased"}),
                               ("rdm", "rdm", {})):
         if want(key):
@@ -260,7 +297,7 @@ def ours(source, target, every, probabilities, trials, theirs: dict, selected) -
             out["pls_ceiled"] = (normalize("r^2/ceiling", out["pls"][0], ceiling), None)
         if want("pls_ceiled_r"):
             out["pls_ceiled_r"] = (normalize("r/ceiling", out["pls"][0], ceiling), None)
-    for name in ("i2n", "i1n"):
+    for name in ("i2n", "i1n", "i1"):
         if want(name):
             out[name] = (timed(name, get_metric(name, splits=2, seed=0), probabilities, trials), None)
         if want(f"{name}_ceiling"):
@@ -277,6 +314,11 @@ ROWS = [
     ("ridge", "predictivity, ridge alpha 1 (`ridge`)", "exact"),
     ("linear", "predictivity, OLS (`linear_predictivity`)", "exact"),
     ("ridgecv", "predictivity, RidgeCV (composed)", "exact"),
+    ("neuron_to_neuron", "predictivity, neuron to neuron (`neuron_to_neuron`)", "exact"),
+    ("reverse_pls", "reverse predictivity, PLS 25 (`reverse_pls`)", "exact"),
+    ("ridge_split", "fixed split, ridge alpha 1 (`ridge_split`)", "exact"),
+    ("ridgecv_split", "fixed split, RidgeCV, ALPHA_LIST (`ridgecv_split`)", "exact"),
+    ("dual_ridgecv_split", "fixed split, dual RidgeCV (`dual_ridgecv_split`)", "exact"),
     ("cka", "CKA unbiased (`cka`)", "exact"),
     ("cka_biased", "CKA biased (`cka_biased`)", "exact"),
     ("cka_cv", "CKA unbiased, cross-validated (`cka_cv`)", "exact"),
@@ -296,19 +338,24 @@ ROWS = [
     ("i2n_ceiled", "I2n ceiled r/sqrt(ceiling) (Rajalingham2018)", "exact"),
     ("i1n", "I1n (i1i2 `I1n`, unregistered)", "exact"),
     ("i1n_ceiling", "I1n split-half ceiling (`I1n`.ceiling)", "exact"),
+    ("i1", "I1 (`i1`)", "exact"),
+    ("i1_ceiling", "I1 split-half ceiling (`i1`.ceiling)", "exact"),
+    ("rsa_ceiling", "RSA ceiling between subjects (`rsa_ceiling`)", "exact"),
+    ("rsa_ceiling_lower", "  its lower bound (leave one subject out)", "exact"),
 ]
 NOISE_FROM = {"pls_ceiled": "internal_consistency"}  # the row whose random halves make this one statistical
-BRAINSCORE_KEY = {"pls_ceiled_r": "pls_ceiled", "cka_cv_their_splits": "cka_cv",
+BRAINSCORE_KEY = {"pls_ceiled_r": "pls_ceiled", "rsa_ceiling_lower": "rsa_ceiling", "cka_cv_their_splits": "cka_cv",
                   "cka_cv_biased_their_splits": "cka_cv_biased", "rdm_cv_their_splits": "rdm_cv",
                   "internal_consistency_their_splits": "internal_consistency",
                   "pls_ceiled_their_splits": "pls_ceiled"}
+BRAINSCORE_FIELD = {"rsa_ceiling_lower": "lower_bound_loo"}  # compared with this field of the Brain-Score result
 # --metrics: a row runs only when these rows run too (its inputs), on both sides
 CEILED = ("pls", "internal_consistency")
 DEPENDS = {"pls_ceiled": CEILED, "pls_ceiled_r": CEILED,
            "pls_ceiled_their_splits": (*CEILED, "internal_consistency_their_splits"),
            "i2n_ceiled": ("i2n", "i2n_ceiling"), "cka_cv_their_splits": ("cka_cv",),
            "cka_cv_biased_their_splits": ("cka_cv_biased",), "rdm_cv_their_splits": ("rdm_cv",),
-           "internal_consistency_their_splits": ("internal_consistency",)}
+           "internal_consistency_their_splits": ("internal_consistency",), "rsa_ceiling_lower": ("rsa_ceiling",)}
 
 
 def select(tokens: list[str]) -> list[str]:
@@ -340,6 +387,8 @@ def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict 
         if "failed" in bs:
             rows.append({**row, "brainscore": None, "failed": bs["failed"], "within": False})
             continue
+        if key in BRAINSCORE_FIELD:
+            bs = {**bs, "value": bs[BRAINSCORE_FIELD[key]], "error": None}
         row.update(brainscore=bs["value"], brainscore_error=bs.get("error"), diff=abs(score.value - bs["value"]))
         if bs.get("error") is not None:
             row["error_diff"] = abs(score.error - bs["error"])
