@@ -11,6 +11,7 @@ import xarray as xr
 from braindock.contract import schemas, task_answers
 from braindock.contract.benchmark import Benchmark
 from braindock.errors import ResponseError, ValidationError
+from braindock.scoring.kinds import KINDS
 from braindock.execution.engines import ImageInfo
 from braindock.scoring import behavioral as behavior
 from braindock.scoring import readouts
@@ -55,7 +56,7 @@ def test_a_model_with_the_probabilities_task_gets_labels_and_labelled_fitting_st
 
 def test_a_model_committing_neither_region_nor_task_is_refused(bench, tmp_path):
     with pytest.raises(ValidationError) as caught:
-        behavior.build_request(bench, {**RECORDER, "regions": {"V1": {"layer": "x"}}}, tmp_path, "model m")
+        KINDS["behavioral"].check(bench, {**RECORDER, "regions": {"V1": {"layer": "x"}}}, "model m")
     assert [p.code for p in caught.value.problems] == ["REGION_NOT_COMMITTED"]
 
 

@@ -1,8 +1,7 @@
-"""`braindock score MODEL_IMAGE BENCHMARK_IMAGE...`: score a model container on benchmark containers."""
+"""`braindock score MODEL_IMAGE BENCHMARK_IMAGE...`: score a model container on benchmark containers (one-pair plans)."""
 from __future__ import annotations
 
-from .. import pipeline
-from ..output import add_json_flag, console, print_json, progress
+from ..output import add_json_flag, console, err_console, print_json, progress
 
 
 def add_parser(subparsers):
@@ -15,6 +14,8 @@ def add_parser(subparsers):
 
 
 def run(args, settings) -> int:
+    from .. import pipeline
+
     done = []
     with progress(args.json) as bar:
         for benchmark in args.benchmarks:
@@ -23,7 +24,10 @@ def run(args, settings) -> int:
             def step(text: str, task=task, benchmark=benchmark) -> None:
                 bar.update(task, description=f"{benchmark}: {text}")
 
-            record = pipeline.score(args.model, benchmark, settings, step=step, seed=args.seed)
+            def warn(problem) -> None:
+                err_console.print(f"warning: {problem.render()}", highlight=False, markup=False)
+
+            record = pipeline.score(args.model, benchmark, settings, step=step, seed=args.seed, warn=warn)
             bar.remove_task(task)
             done.append(record)
             if not args.json:

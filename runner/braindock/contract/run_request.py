@@ -35,19 +35,6 @@ def time_bins_for(benchmark: Benchmark, description: dict, who: str) -> list[lis
     ])
 
 
-def check_commitment(benchmark: Benchmark, description: dict, who: str) -> None:
-    """The model must commit to the benchmark's region and modality before it is run."""
-    problems = []
-    if benchmark.manifest["modality"] != description["modality"]:
-        problems.append(Problem(f"{who} describe#/modality", "WRONG_MODALITY", f"{benchmark.identifier} shows {benchmark.manifest['modality']} stimuli",
-                                "score this model on benchmarks of its modality", expected=benchmark.manifest["modality"], found=description["modality"]))
-    if benchmark.region not in description["regions"]:
-        problems.append(Problem(f"{who} describe#/regions", "REGION_NOT_COMMITTED", f"{benchmark.identifier} needs region {benchmark.region}",
-                                f"commit a layer to {benchmark.region} under regions", found=str(sorted(description["regions"]))))
-    if problems:
-        raise ValidationError(f"{who} cannot be scored on {benchmark.identifier}", problems)
-
-
 def lay_out_stimuli(stimulus_set: dict, source_root: Path, input_dir: Path, modality: str,
                     stimulus_degrees: float | None, model_degrees: float | None, folder: str = "stimuli") -> list[dict]:
     """Place a stimulus set's files under input_dir/<folder> (images on the model's screen); the request's stimuli."""
@@ -86,14 +73,3 @@ def write_request(input_dir: Path, modality: str, stimuli: list[dict], regions: 
     (input_dir / "request.json").write_bytes(canonical_json(request))
     return request
 
-
-def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who: str, seed: int = 0) -> dict:
-    """Lay the stimuli out under input_dir/stimuli and write input_dir/request.json (validated); return it."""
-    check_commitment(benchmark, description, who)
-    manifest = benchmark.manifest
-    stimuli = lay_out_stimuli(benchmark.stimulus_set, benchmark.stimulus_set_path.parent, input_dir, manifest["modality"],
-                              manifest.get("visual_degrees"), description.get("visual_degrees"))
-    # every committed region, so that one run answers every benchmark on these stimuli (activation cache)
-    return write_request(input_dir, manifest["modality"], stimuli, sorted(description["regions"]),
-                         time_bins_for(benchmark, description, who), manifest["number_of_trials"], seed,
-                         description.get("visual_degrees"))

@@ -1,4 +1,9 @@
-"""The ledger: score records in SQLite (one transaction per write; a failed score never touches it)."""
+"""The ledger: score records in SQLite (one transaction per write; a failed score never touches it).
+
+A record keeps its first computation; scoring the same inputs again adds a confirmation (when, wall time,
+computed or cached), never a second record. Workers never write here: they leave record files in the spool
+(provenance.spool), and `ingest` takes each file in one transaction, idempotently (a file already taken is skipped).
+"""
 from __future__ import annotations
 
 import json
@@ -22,7 +27,16 @@ CREATE TABLE IF NOT EXISTS records (
     document TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS by_benchmark ON records (benchmark_identifier, benchmark_version);
+CREATE TABLE IF NOT EXISTS confirmations (
+    record_id TEXT NOT NULL REFERENCES records (record_id),
+    created TEXT NOT NULL,
+    score REAL NOT NULL,
+    environment TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingested (spool_file TEXT PRIMARY KEY, record_id TEXT NOT NULL);
 """
+
+NEW, CONFIRMED = "new", "confirmed"
 
 
 class Ledger:
@@ -36,20 +50,54 @@ class Ledger:
         return connection
 
     def add(self, record: ScoreRecord) -> str:
-        """Store `record` (replacing an earlier run of the very same inputs); returns its record_id."""
+        """Store `record`, or confirm the record of the very same inputs already stored; returns NEW or CONFIRMED."""
+        with closing(self._connect()) as connection, connection:
+            return self._add(connection, record)
+
+    def _add(self, connection: sqlite3.Connection, record: ScoreRecord) -> str:
         document = record.to_dict()
         inputs = record.inputs
+        if connection.execute("SELECT 1 FROM records WHERE record_id = ?", (record.record_id,)).fetchone():
+            connection.execute("INSERT INTO confirmations VALUES (?, ?, ?, ?)", (
+                record.record_id, record.created, record.result["score"], json.dumps(record.environment, sort_keys=True)))
+            return CONFIRMED
+        connection.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            record.record_id, record.created,
+            inputs["model"]["identifier"], inputs["model"]["version"], inputs["model"]["image_id"],
+            inputs["benchmark"]["identifier"], inputs["benchmark"]["version"],
+            record.result["score"], json.dumps(document, sort_keys=True)))
+        return NEW
+
+    def ingest(self, spool_file: Path) -> str | None:
+        """Take one spool file in one transaction (skipped if taken before), then remove it; the record's id."""
+        name = spool_file.name
         with closing(self._connect()) as connection, connection:
-            connection.execute(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.record_id, record.created,
-                    inputs["model"]["identifier"], inputs["model"]["version"], inputs["model"]["image_id"],
-                    inputs["benchmark"]["identifier"], inputs["benchmark"]["version"],
-                    record.result["score"], json.dumps(document, sort_keys=True),
-                ),
-            )
-        return record.record_id
+            taken = connection.execute("SELECT record_id FROM ingested WHERE spool_file = ?", (name,)).fetchone()
+            if taken is None:
+                record = ScoreRecord.from_dict(json.loads(spool_file.read_text()))
+                self._add(connection, record)
+                connection.execute("INSERT INTO ingested VALUES (?, ?)", (name, record.record_id))
+                taken = (record.record_id,)
+        spool_file.unlink(missing_ok=True)
+        return taken[0]
+
+    def confirmations(self, record_id: str) -> list[dict]:
+        """Later computations of a record's inputs, oldest first: when, the score they gave, their environment."""
+        with closing(self._connect()) as connection:
+            rows = connection.execute("SELECT created, score, environment FROM confirmations WHERE record_id = ? ORDER BY created",
+                                      (record_id,)).fetchall()
+        return [{"created": c, "score": s, "environment": json.loads(e)} for c, s, e in rows]
+
+    def find(self, model_image_id: str, benchmark_image_id: str, seed: int) -> str | None:
+        """The record_id scored for this model image on this benchmark image with this seed, if any."""
+        if not self.path.exists():
+            return None
+        with closing(self._connect()) as connection:
+            row = connection.execute(
+                "SELECT record_id FROM records WHERE model_image_id = ? AND json_extract(document, '$.inputs.benchmark.image_id') = ? "
+                "AND json_extract(document, '$.inputs.request.seed') = ? ORDER BY created LIMIT 1",
+                (model_image_id, benchmark_image_id, seed)).fetchone()
+        return row[0] if row else None
 
     def records(self) -> list[ScoreRecord]:
         """Every record, oldest first."""
@@ -71,4 +119,6 @@ class Ledger:
 
     def delete(self, record_id: str) -> None:
         with closing(self._connect()) as connection, connection:
-            connection.execute("DELETE FROM records WHERE record_id = ?", (self.get(record_id).record_id,))
+            found = self.get(record_id).record_id
+            connection.execute("DELETE FROM confirmations WHERE record_id = ?", (found,))
+            connection.execute("DELETE FROM records WHERE record_id = ?", (found,))

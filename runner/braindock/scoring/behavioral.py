@@ -31,10 +31,6 @@ from .neural import Outcome
 FITTING_FOLDER = "fitting_stimuli"
 
 
-def is_behavioral(benchmark: Benchmark) -> bool:
-    return benchmark.manifest.get("kind") == "behavioral"
-
-
 def task_of(benchmark: Benchmark) -> str:
     return benchmark.manifest["task"]
 
@@ -66,25 +62,8 @@ def triplets(trials: xr.DataArray) -> list[list[str]]:
     return list(seen.values())
 
 
-def check_commitment(benchmark: Benchmark, description: dict, who: str) -> None:
-    """Modality must match; a model that does not perform the task must commit the region the readout reads."""
-    problems = []
-    task = task_of(benchmark)
-    if benchmark.manifest["modality"] != description["modality"]:
-        problems.append(Problem(f"{who} describe#/modality", "WRONG_MODALITY", f"{benchmark.identifier} shows {benchmark.manifest['modality']} stimuli",
-                                "score this model on benchmarks of its modality", expected=benchmark.manifest["modality"], found=description["modality"]))
-    if not performs(description, task) and benchmark.region not in description["regions"]:
-        problems.append(Problem(f"{who} describe#/regions", "REGION_NOT_COMMITTED",
-                                f"{benchmark.identifier} reads {task} answers out of region {benchmark.region} (or asks for the task)",
-                                f"commit a layer to {benchmark.region}, or list {task!r} under tasks",
-                                found=f"regions {sorted(description['regions'])}, tasks {description['tasks']}"))
-    if problems:
-        raise ValidationError(f"{who} cannot be scored on {benchmark.identifier}", problems)
-
-
 def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who: str, seed: int = 0) -> dict:
     """The request: the task (with its labels, fitting stimuli or triplets), or the activations the readout needs."""
-    check_commitment(benchmark, description, who)
     manifest, task = benchmark.manifest, task_of(benchmark)
     place = (manifest["modality"], manifest.get("visual_degrees"), description.get("visual_degrees"))
     stimuli = lay_out_stimuli(benchmark.stimulus_set, benchmark.stimulus_set_path.parent, input_dir, *place)

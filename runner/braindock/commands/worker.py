@@ -1,0 +1,23 @@
+"""`braindock worker STAGE SUITE_DIR (KEY | --index N)`: one job of a suite, as a Slurm task runs it (internal)."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("worker", help=argparse.SUPPRESS, description="one job of a suite (started by an executor)")
+    parser.add_argument("stage", choices=["run", "score"])
+    parser.add_argument("suite_dir")
+    parser.add_argument("key", nargs="?", help="the run key (run) or pair key (score)")
+    parser.add_argument("--index", type=int, help="the job's index in the suite's <stage>-keys.json (a Slurm array task)")
+    return parser
+
+
+def run(args, settings) -> int:
+    from ..pipeline.suite import work
+
+    key = args.key if args.key else json.loads((Path(args.suite_dir) / f"{args.stage}-keys.json").read_text())[args.index]
+    work(str(settings.home), args.suite_dir, args.stage, key)
+    return 0

@@ -1,0 +1,133 @@
+"""The Slurm executor: one job array of model runs, one job array of scores that depends on it (sbatch).
+
+Limits become Slurm options (--time, --mem, --cpus-per-task); each task logs to the suite's logs/ folder.
+The submitter only watches (squeue, scontrol) and reports a task that Slurm ended (TIMEOUT, OUT_OF_MEMORY,
+NODE_FAIL, ...) with its state and log tail. Workers write record files into the spool, never the ledger.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shlex
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable
+
+from ...errors import EngineError, Problem
+from ...store import atomic_write, canonical_json
+from ..engines.docker_engine import memory_bytes
+from .base import RUN, SCORE, Ended, Executor, Job, Worker
+
+JOBS_FILE = "slurm-jobs.json"  # the arrays submitted for this suite: resumable after the submitter is killed
+FINISHED = {"COMPLETED"}
+ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED"}
+
+
+def _slurm(*argv: str) -> str:
+    """Run a Slurm client command; EngineError saying which part of Slurm is missing or down."""
+    if shutil.which(argv[0]) is None:
+        raise EngineError(f"Slurm is not installed here: {argv[0]} not found", [
+            Problem("executor slurm", "SLURM_MISSING", f"`{argv[0]}` is not on PATH",
+                    "install Slurm's client commands (Debian: slurm-wlm; containers/slurm/setup.sh sets up one node), or use --executor local")])
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        text = (done.stderr or done.stdout).strip()
+        down = "Unable to contact slurm controller" in text or "Connection refused" in text
+        raise EngineError(f"`{' '.join(argv[:2])}` failed" + (": slurmctld is not reachable" if down else ""), [
+            Problem("executor slurm", "SLURM_DOWN" if down else "SLURM_REFUSED", text.splitlines()[-1] if text else f"exit {done.returncode}",
+                    "start slurmctld and slurmd (containers/slurm/setup.sh), or use --executor local" if down
+                    else "check the limits in config.yaml against the partition's")], details=text)
+    return done.stdout
+
+
+def sbatch_options(limits, logs: Path, name: str, dependency: str | None = None) -> list[str]:
+    """sbatch options for an array of worker tasks under `limits` (pure: unit-testable without Slurm)."""
+    minutes = max(1, math.ceil(float(limits.timeout_s) * 1.5 / 60) + 2)  # the container's own limit, plus start-up and scoring
+    options = [f"--job-name={name}", f"--output={logs}/{name}-%a.log", f"--time={minutes}",
+               f"--mem={math.ceil(memory_bytes(limits.memory) / (1 << 20)) + 1024}M", f"--cpus-per-task={max(1, math.ceil(float(limits.cpus)))}",
+               "--parsable", "--kill-on-invalid-dep=yes"]
+    if dependency:
+        options.append(f"--dependency=afterany:{dependency}")
+    return options
+
+
+class SlurmExecutor(Executor):
+    name = "slurm"
+
+    def __init__(self, jobs: int | None = None, poll_s: float = 1.0):
+        self.jobs, self.poll_s = jobs, poll_s  # jobs: at most this many tasks of an array at once (None: as Slurm schedules)
+
+    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None]) -> None:
+        logs = worker.suite_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        arrays = self._submitted(worker)
+        for stage in (RUN, SCORE):
+            keys = [job.key for job in jobs if job.stage == stage]
+            if not keys:
+                continue
+            after = arrays[RUN]["id"] if stage == SCORE and RUN in arrays else None
+            (worker.suite_dir / f"{stage}-keys.json").write_text(json.dumps(keys))
+            command = shlex.join(worker.argv(stage)) + " --index $SLURM_ARRAY_TASK_ID"
+            job_id = _slurm("sbatch", *sbatch_options(worker.limits, logs, f"braindock-{stage}", after),
+                            f"--array=0-{len(keys) - 1}" + (f"%{self.jobs}" if self.jobs else ""),
+                            f"--wrap=exec {command}").strip().split(";")[0]
+            arrays[stage] = {"id": job_id, "keys": keys}
+            atomic_write(worker.suite_dir / JOBS_FILE, canonical_json(arrays))
+        self._watch(arrays, jobs, logs, ended)
+
+    def resume(self, worker: Worker, ended: Callable[[Ended], None]) -> None:
+        """Wait for the tasks an earlier (killed) submitter left queued or running, reporting each as it ends."""
+        arrays = self._submitted(worker)
+        active = self.running(worker)
+        if active:
+            jobs = [Job(*name.split("-", 1)) for name in active]
+            self._watch(arrays, jobs, worker.suite_dir / "logs", ended)
+
+    def running(self, worker: Worker) -> dict[str, str]:
+        arrays = self._submitted(worker)
+        states = {}
+        for stage, array in arrays.items():
+            for index, state in self._states(array["id"]).items():
+                if state in ACTIVE and index < len(array["keys"]):
+                    states[f"{stage}-{array['keys'][index]}"] = state
+        return states
+
+    def _submitted(self, worker: Worker) -> dict:
+        path = worker.suite_dir / JOBS_FILE
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def _states(self, array_id: str) -> dict[int, str]:
+        """Array task index -> Slurm state, from scontrol (it keeps ended jobs for MinJobAge)."""
+        text = subprocess.run(["scontrol", "show", "job", "-o", array_id], capture_output=True, text=True).stdout
+        states = {}
+        for line in text.splitlines():
+            fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
+            if "ArrayTaskId" in fields and fields["ArrayTaskId"].isdigit():
+                states[int(fields["ArrayTaskId"])] = fields.get("JobState", "UNKNOWN")
+            elif "ArrayTaskId" in fields:  # a pending range such as 3-7 or [3-7%2]
+                span = fields["ArrayTaskId"].strip("[]").split("%")[0]
+                for part in span.split(","):
+                    low, _, high = part.partition("-")
+                    for index in range(int(low), int(high or low) + 1):
+                        states[index] = fields.get("JobState", "PENDING")
+        return states
+
+    def _watch(self, arrays: dict, jobs: list[Job], logs: Path, ended: Callable[[Ended], None]) -> None:
+        wanted = {job.name: job for job in jobs}
+        left = set(wanted)
+        while left:
+            for stage, array in arrays.items():
+                for index, state in self._states(array["id"]).items():
+                    name = f"{stage}-{array['keys'][index]}" if index < len(array["keys"]) else None
+                    if name in left and state not in ACTIVE:
+                        left.discard(name)
+                        log = "" if state in FINISHED else _tail(logs / f"braindock-{stage}-{index}.log")
+                        ended(Ended(wanted[name], state, log))
+            if left:
+                time.sleep(self.poll_s)
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else f"(no log at {path})"

@@ -1,0 +1,223 @@
+"""`braindock suite`: score every pair of models x benchmarks that a model commits to; resumable, nothing lost.
+
+The suite is named by content (the model and benchmark image IDs and the seed), so running the same suite again
+finds its folder: pairs already in the ledger are skipped, records that workers left in the spool are taken
+first, and only what is left is run. Each distinct model request runs once (pairs share a run by content key).
+Folder: suites/<id>/ with plan.json, runs/<run key>/input (the laid-out requests), failed/<pair key>.json,
+timings/<job>.json and the executor's own files (logs/, slurm-jobs.json).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from ..config import Settings, load_settings
+from ..errors import BraindockError, Problem
+from ..execution.engines import Engine, get_engine
+from ..execution.executors import RUN, SCORE, Ended, Executor, Job, Worker
+from ..provenance import activation_cache, spool
+from ..provenance.ledger import Ledger
+from ..store import Store, atomic_write, canonical_json, sha256_bytes
+from . import score_pair
+from .execute import execute
+from .plan import Pair, Plan, load_plan, plan
+
+DONE, RUNNING, FAILED, PENDING = "done", "running", "failed", "pending"
+
+
+@dataclass(frozen=True)
+class Suite:
+    suite_id: str
+    folder: Path
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class PairState:
+    pair: Pair
+    state: str
+    record_id: str | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        return {"model": self.pair.model.image.reference, "model_image_id": self.pair.model.image.image_id,
+                "benchmark": self.pair.benchmark.image.reference, "pair": self.pair.key, "state": self.state,
+                "record_id": self.record_id, "reason": self.reason}
+
+
+def prepare(models: list[str], benchmarks: list[str], settings: Settings, engine: Engine, seed: int = 0) -> Suite:
+    """The suite of these images: its plan, made once and kept in its folder (a re-run reads it back)."""
+    ids = {"models": sorted(engine.inspect(m).image_id for m in models),
+           "benchmarks": sorted(engine.inspect(b).image_id for b in benchmarks), "seed": seed}
+    suite_id = sha256_bytes(canonical_json(ids))[:12]
+    folder = settings.suites_dir / suite_id
+    plan_file = folder / "plan.json"
+    if plan_file.exists():
+        return Suite(suite_id, folder, load_plan(json.loads(plan_file.read_text()), settings, engine))
+    planned = plan(models, benchmarks, settings, engine, folder / "runs", seed=seed)
+    atomic_write(plan_file, canonical_json({"suite_id": suite_id, "models": models, "benchmarks": benchmarks, **ids,
+                                            **planned.to_dict()}))
+    return Suite(suite_id, folder, planned)
+
+
+def latest(settings: Settings, engine: Engine) -> Suite:
+    """The suite whose plan was written last (for `suite status` without arguments)."""
+    plans = sorted(settings.suites_dir.glob("*/plan.json"), key=lambda p: p.stat().st_mtime) if settings.suites_dir.exists() else []
+    if not plans:
+        raise BraindockError("no suite has been run here", [Problem(str(settings.suites_dir), "NO_SUITE", "no suite folder with a plan",
+                                                                    "run `braindock suite` first")])
+    return Suite(plans[-1].parent.name, plans[-1].parent, load_plan(json.loads(plans[-1].read_text()), settings, engine))
+
+
+def worker_for(suite: Suite, settings: Settings) -> Worker:
+    argv = lambda stage: [sys.executable, "-m", "braindock.cli", "--home", str(settings.home), "worker", stage, str(suite.folder)]  # noqa: E731
+    return Worker(suite.folder, partial(work, str(settings.home), str(suite.folder)), argv, settings.limits)
+
+
+def status(suite: Suite, settings: Settings, executor: Executor | None = None) -> list[PairState]:
+    """done (in the ledger) / running / failed (with its reason) / pending, per pair."""
+    ledger = Ledger(settings.ledger_path)
+    running = executor.running(worker_for(suite, settings)) if executor else {}
+    return [state_of(suite, ledger, pair, running) for pair in suite.plan.pairs]
+
+
+def state_of(suite: Suite, ledger: Ledger, pair: Pair, running: dict[str, str]) -> PairState:
+    record_id = ledger.find(pair.model.image.image_id, pair.benchmark.image.image_id, pair.seed)
+    failure = _failure_file(suite.folder, pair.key)
+    if record_id:
+        return PairState(pair, DONE, record_id)
+    if f"{SCORE}-{pair.key}" in running or f"{RUN}-{pair.run_key}" in running or _alive(suite.folder, pair):
+        return PairState(pair, RUNNING)
+    if failure.exists():
+        return PairState(pair, FAILED, reason=json.loads(failure.read_text())["reason"])
+    return PairState(pair, PENDING)
+
+
+def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[PairState, int, int], None]) -> list[PairState]:
+    """Run what is left of the suite through `executor`; report each pair as it ends; the final states."""
+    ledger = Ledger(settings.ledger_path)
+    spool.drain(settings.spool_dir, ledger)  # records a killed submitter left behind
+    worker = worker_for(suite, settings)
+    pairs = {pair.key: pair for pair in suite.plan.pairs}
+    by_run: dict[str, list[Pair]] = {}
+    for pair in suite.plan.pairs:
+        by_run.setdefault(pair.run_key, []).append(pair)
+    progress = {"ended": 0, "total": sum(1 for s in status(suite, settings) if s.state != DONE)}
+
+    def ended(event: Ended) -> None:
+        affected = by_run.get(event.job.key, []) if event.job.stage == RUN else [pairs[event.job.key]]
+        if event.state != "COMPLETED":
+            code = f"SLURM_{event.state}" if executor.name == "slurm" else "WORKER_FAILED"
+            for pair in affected:
+                _fail(suite.folder, pair, event.job.stage, code, f"the {event.job.stage} job ended {event.state}", event.log, keep=True)
+        if event.job.stage == SCORE:
+            spool.drain(settings.spool_dir, ledger)
+            progress["ended"] += 1
+            report(state_of(suite, ledger, affected[0], {}), progress["ended"], progress["total"])
+
+    executor.resume(worker, ended)
+    spool.drain(settings.spool_dir, ledger)
+    left = [s.pair for s in status(suite, settings) if s.state in (PENDING, FAILED)]
+    for pair in left:
+        _failure_file(suite.folder, pair.key).unlink(missing_ok=True)
+    runs = sorted({pair.run_key for pair in left})
+    jobs = [Job(RUN, key) for key in runs] + [Job(SCORE, pair.key, after=pair.run_key) for pair in left]
+    if jobs:
+        atomic_write(suite.folder / "executor.json", canonical_json({"executor": executor.name}))
+        executor.run(jobs, worker, ended)
+    spool.drain(settings.spool_dir, ledger)
+    return status(suite, settings)
+
+
+# --- the worker: one job, in a pool process or a Slurm task ---------------------------------------------------
+
+_PLANS: dict[str, Plan] = {}
+
+
+def work(home: str, suite_dir: str, stage: str, key: str) -> None:
+    """Do one job of the suite: a model run (into the activation cache) or a score (into the spool).
+
+    A failure is written to failed/<pair key>.json for every pair it stops; nothing reaches the ledger here.
+    """
+    settings = load_settings(home)
+    engine = get_engine(settings.engine)
+    folder = Path(suite_dir)
+    if suite_dir not in _PLANS:
+        _PLANS[suite_dir] = load_plan(json.loads((folder / "plan.json").read_text()), settings, engine)
+    planned = _PLANS[suite_dir]
+    started = time.monotonic()
+    pid = folder / "active" / f"{stage}-{key}.pid"
+    atomic_write(pid, str(os.getpid()).encode())
+    try:
+        if stage == RUN:
+            _work_run(planned, key, settings, engine, folder)
+        else:
+            _work_score(planned, key, settings, engine, folder)
+    finally:
+        pid.unlink(missing_ok=True)
+        atomic_write(folder / "timings" / f"{stage}-{key}.json", canonical_json({"seconds": time.monotonic() - started}))
+
+
+def _work_run(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> None:
+    run = planned.runs[key]
+    try:
+        answer = execute(run, settings, engine)
+    except BraindockError as error:
+        for pair in (p for p in planned.pairs if p.run_key == key):
+            _fail(folder, pair, RUN, error.problems[0].code if error.problems else "RUN_FAILED", error.render())
+        return
+    atomic_write(folder / "runs" / key / "executed.json",
+                 canonical_json({"computed": not answer.cached, "container_s": round(answer.container_s, 3)}))
+
+
+def _work_score(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> None:
+    pair = next(p for p in planned.pairs if p.key == key)
+    if _failure_file(folder, key).exists():  # its model run failed: the failure is already written
+        return
+    run = planned.runs[pair.run_key]
+    if activation_cache.lookup(Store(settings.store_dir), run.key) is None:
+        _fail(folder, pair, SCORE, "NO_ANSWER", "the model run left no answer (it did not finish)")
+        return
+    try:
+        answer = execute(run, settings, engine)
+        executed = folder / "runs" / run.key / "executed.json"
+        if executed.exists():  # computed for this suite: say so in the record, with the container's time
+            done = json.loads(executed.read_text())
+            answer = dataclasses.replace(answer, cached=not done["computed"], container_s=done["container_s"])
+        record = score_pair(pair, run.request, answer, engine.name)
+    except BraindockError as error:
+        _fail(folder, pair, SCORE, error.problems[0].code if error.problems else "SCORE_FAILED", error.render())
+        return
+    spool.write(settings.spool_dir, record)
+
+
+def _failure_file(folder: Path, pair_key: str) -> Path:
+    return folder / "failed" / f"{pair_key}.json"
+
+
+def _fail(folder: Path, pair: Pair, stage: str, code: str, reason: str, log: str = "", keep: bool = False) -> None:
+    path = _failure_file(folder, pair.key)
+    if keep and path.exists():  # the worker's own account is the more precise one
+        return
+    atomic_write(path, canonical_json({"pair": pair.label, "stage": stage, "code": code,
+                                       "reason": f"[{code}] {reason}" + (f"\nlog tail:\n{log}" if log else "")}))
+
+
+def _alive(folder: Path, pair: Pair) -> bool:
+    """A worker of this machine holds the pair's score or run job right now."""
+    for name in (f"{SCORE}-{pair.key}", f"{RUN}-{pair.run_key}"):
+        path = folder / "active" / f"{name}.pid"
+        if path.exists():
+            try:
+                os.kill(int(path.read_text()), 0)
+                return True
+            except (ProcessLookupError, ValueError):
+                path.unlink(missing_ok=True)
+    return False
