@@ -11,7 +11,7 @@ from ..contract.benchmark import Benchmark
 from ..contract.responses import read_activations
 from ..contract.run_request import lay_out_stimuli, time_bins_for, write_request
 from ..errors import Problem, UsageError, ValidationError
-from . import behavioral
+from . import behavioral, language
 from .neural import Outcome, score_neural
 
 
@@ -113,7 +113,29 @@ class BehavioralKind(BenchmarkKind):
         return f"behavior.{request['task']['name']}" if request["task"] else super().layer(benchmark, request, description)
 
 
-KINDS: dict[str, BenchmarkKind] = {kind.name: kind for kind in (NeuralKind(), BehavioralKind())}
+class NextWordKind(BenchmarkKind):
+    """Scored from the model's own next-word probabilities (task next_word): reading times, or perplexity."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def problems(self, benchmark, description, who):
+        return language.problems(benchmark, description, who)
+
+    def build_request(self, benchmark, description, input_dir, who, seed):
+        return language.build_request(benchmark, description, input_dir, who, seed=seed)
+
+    def regions(self, benchmark, request):
+        return []
+
+    def score(self, benchmark, request, response, folder, who):
+        return language.score(benchmark, request, response, folder, who)
+
+    def layer(self, benchmark, request, description):
+        return f"behavior.{language.TASK}"
+
+
+KINDS: dict[str, BenchmarkKind] = {kind.name: kind for kind in (NeuralKind(), BehavioralKind(), *map(NextWordKind, language.KINDS))}
 
 
 def kind_of(benchmark: Benchmark) -> BenchmarkKind:

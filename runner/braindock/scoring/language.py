@@ -21,7 +21,7 @@ from .. import metrics
 from ..contract.benchmark import Benchmark
 from ..contract.run_request import lay_out_stimuli, write_request
 from ..contract.task_answers import read_next_word, words_of
-from ..errors import Problem, ValidationError
+from ..errors import Problem
 from .neural import Outcome
 
 TASK = "next_word"
@@ -41,20 +41,13 @@ def problems(benchmark: Benchmark, description: dict, who: str) -> list[Problem]
     return found
 
 
-def check(benchmark: Benchmark, description: dict, who: str) -> None:
-    found = problems(benchmark, description, who)
-    if found:
-        raise ValidationError(f"{who} cannot be scored on {benchmark.identifier}", found)
-
-
 def stimulus_words(entry: dict) -> list[str]:
     """A stimulus's words: its `words` field (space-separated) when the benchmark gives one, else its text's."""
     return str(entry["words"]).split() if "words" in entry else words_of(entry["text"])
 
 
 def build_request(benchmark: Benchmark, description: dict, input_dir: Path, who: str, seed: int = 0) -> dict:
-    """Task next_word on the benchmark's stimuli, no region recorded."""
-    check(benchmark, description, who)
+    """Task next_word on the benchmark's stimuli, no region recorded (scoring.kinds checks the model first)."""
     manifest = benchmark.manifest
     stimuli = lay_out_stimuli(benchmark.stimulus_set, benchmark.stimulus_set_path.parent, input_dir, manifest["modality"], None, None)
     task = {"name": TASK, "words": {e["stimulus_id"]: stimulus_words(e) for e in benchmark.stimulus_set["stimuli"]}}
