@@ -19,7 +19,7 @@ FAMILIES = [("metrics", metrics.METRICS), ("ceilings", metrics.CEILINGS)]
 def test_schema_names_versions_and_parameters_match_the_registry(family, registry):
     document = schemas.schema(family)
     described = document["$defs"]["parameters"]
-    assert sorted(document["$defs"]["name"]["enum"]) == sorted(registry), f"add or remove names in spec/v1/{family}.schema.json"
+    assert sorted(document["$defs"]["name"]["enum"]) == sorted(registry), f"add or remove names in spec/registry_schemas.py, then run it"
     for name, cls in registry.items():
         assert described[name]["x-version"] == cls.version, f"{name}: version in spec/v1/{family}.schema.json"
         assert sorted(described[name]["properties"]) == sorted(cls.defaults), f"{name}: parameters in spec/v1/{family}.schema.json"
