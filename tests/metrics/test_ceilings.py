@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from braindock.errors import MetricError
 from braindock.metrics import get_ceiling
-from braindock.metrics.ceilings import fit_saturating, saturating
+from braindock.metrics.ceilings import fit_saturating, pooled_reliability, saturating
 from braindock.testing import neural_assembly, repeated_assembly
 
 
@@ -47,6 +47,43 @@ def test_saturating_fit_recovers_parameters():
     v0, tau = fit_saturating(x, y)
     np.testing.assert_allclose(v0, [0.8, 0.3], atol=1e-4)
     np.testing.assert_allclose(tau, [2.0, 5.0], rtol=1e-3)
+
+
+def _pooled_r(subjects, reliability):
+    """Closed form: r of one subject's voxel predicted from the same voxel of subjects - 1 others (shared signal,
+    independent noise, single-scan reliability rho): sqrt(rho) * sqrt(m rho / (m rho + 1 - rho)), m = subjects - 1."""
+    m = np.asarray(subjects, dtype=np.float64) - 1
+    return np.sqrt(reliability) * np.sqrt(m * reliability / (m * reliability + 1 - reliability))
+
+
+def test_extrapolation_curves_on_the_exact_closed_form():
+    """Fitted to the exact r at 2..6 subjects, the reliability curve gives r at infinitely many subjects, sqrt(rho);
+    Brain-Score language's exponential curve stops well below it (r approaches its limit like 1/k)."""
+    k = np.arange(2, 7)
+    exact = np.stack([_pooled_r(k, rho) for rho in (0.3, 0.6)])
+    np.testing.assert_allclose(pooled_reliability(k, np.sqrt(0.3), 0.3 / 0.7), exact[0], rtol=1e-12)
+    v0, c = fit_saturating(k, exact, "reliability")
+    np.testing.assert_allclose(v0, np.sqrt([0.3, 0.6]), atol=1e-4)
+    np.testing.assert_allclose(c, [0.3 / 0.7, 0.6 / 0.4], rtol=1e-3)
+    v0_exponential, _ = fit_saturating(k, exact)
+    assert np.sqrt(0.3) - v0_exponential[0] > 0.06  # 0.475 for 0.548
+
+
+def test_extrapolation_ceiling_on_a_generator_known_at_every_number_of_subjects():
+    """Every subject's voxel j = signal j + independent noise (reliability 0.3): the measured r at each number of
+    subjects is the closed form, and the reliability curve extrapolates to sqrt(0.3) = 0.548."""
+    rng = np.random.default_rng(0)
+    n_stimuli, subjects, voxels, rho = 1500, 5, 3, 0.3
+    signal = rng.standard_normal((n_stimuli, voxels))
+    values = np.concatenate([signal + np.sqrt(1 / rho - 1) * rng.standard_normal((n_stimuli, voxels))
+                             for _ in range(subjects)], axis=1)
+    assembly = neural_assembly(values).assign_coords(subject=("neuroid", np.repeat(np.arange(subjects), voxels)))
+    params = {"metric_params": {"regression": "ols", "splits": 5}, "bootstraps": 20}
+    exponential = get_ceiling("extrapolation", **params)(assembly)
+    np.testing.assert_allclose(exponential.per_split, _pooled_r(np.arange(2, subjects + 1), rho), atol=0.015)
+    reliability = get_ceiling("extrapolation", curve="reliability", **params)(assembly)
+    assert abs(reliability.value - np.sqrt(rho)) < 0.03
+    assert np.sqrt(rho) - exponential.value > 0.04
 
 
 def test_extrapolation_ceiling_rises_above_pairwise():

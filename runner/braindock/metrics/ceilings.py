@@ -102,23 +102,39 @@ def saturating(x, v0, tau):
     return v0 * (1.0 - np.exp(-np.asarray(x, dtype=np.float64) / tau))
 
 
-def fit_saturating(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares v0 in [0, 1], tau > 0 for every row of y (rows, len(x)); vectorised over rows.
+def pooled_reliability(x, v0, c):
+    """r of one subject predicted from the mean of x - 1 others when subjects share one signal and have independent
+    noise: v0 * sqrt(c m / (1 + c m)), m = x - 1, with v0 = sqrt(reliability) and c = reliability / (1 - reliability)
+    (the Spearman-Brown prophecy of the pool's mean). Exact for that generator; v0 is its r at infinitely many."""
+    m = np.asarray(x, dtype=np.float64) - 1.0
+    return v0 * np.sqrt(c * m / (1.0 + c * m))
 
-    For fixed tau the best v0 is linear (clipped to [0, 1]); we scan log(tau) on a grid and refine the
-    best cell by golden-section search. (Brain-Score calls scipy curve_fit once per row; tau < 0 is
+
+CURVES = {"exponential": saturating, "reliability": pooled_reliability}
+
+
+def fit_saturating(x: np.ndarray, y: np.ndarray, curve: str = "exponential") -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares v0 in [0, 1] and shape parameter (tau or c) > 0 of `curve` for every row of y (rows, len(x)).
+
+    Both curves are v0 times a shape function of one parameter, so for a fixed parameter the best v0 is
+    linear (clipped to [0, 1]); we scan its logarithm on a grid (1e-2 to 1e4) and refine the best cell by
+    golden-section search, vectorised over rows. (Brain-Score calls scipy curve_fit once per row; tau < 0 is
     allowed there but never fits a ceiling curve, so we restrict tau > 0.)
     """
+    shape = CURVES[curve]
     x = np.asarray(x, dtype=np.float64)
     y = np.atleast_2d(y)
     grid = np.linspace(np.log(1e-2), np.log(1e4), 241)
 
-    def loss(log_tau):  # log_tau: (rows,) or (grid,) broadcast against rows
-        basis = 1.0 - np.exp(-x[None, :] / np.exp(log_tau)[:, None])
+    def basis_of(log_parameter):  # (parameters,) -> (parameters, len(x))
+        return shape(x[None, :], 1.0, np.exp(log_parameter)[:, None])
+
+    def loss(log_parameter):  # log_parameter: (rows,)
+        basis = basis_of(log_parameter)
         v0 = np.clip((basis * y).sum(axis=1) / (basis * basis).sum(axis=1), 0.0, 1.0)
         return ((y - v0[:, None] * basis) ** 2).sum(axis=1), v0
 
-    basis = 1.0 - np.exp(-x[None, :] / np.exp(grid)[:, None])  # (grid, k)
+    basis = basis_of(grid)  # (grid, k)
     bb = (basis * basis).sum(axis=1)
     by = y @ basis.T  # (rows, grid)
     v0 = np.clip(by / bb, 0.0, 1.0)
@@ -132,8 +148,8 @@ def fit_saturating(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
         left_better = loss(a)[0] < loss(b)[0]
         high = np.where(left_better, b, high)
         low = np.where(left_better, low, a)
-    log_tau = (low + high) / 2
-    return loss(log_tau)[1], np.exp(log_tau)
+    log_parameter = (low + high) / 2
+    return loss(log_parameter)[1], np.exp(log_parameter)
 
 
 class ExtrapolationCeiling(Ceiling):
@@ -150,13 +166,20 @@ class ExtrapolationCeiling(Ceiling):
     (v0 in [0, 1]). A neuroid's ceiling is the median bootstrapped v0; the ceiling is the median over
     neuroids. Error: median over neuroids of the bootstrap std of v0 (Brain-Score reports a confidence
     interval instead; one number fits our Score).
+
+    curve: exponential (Brain-Score language's v0 (1 - exp(-k / tau)), the default) | reliability
+    (v0 sqrt(c m / (1 + c m)), m = k - 1: exact when subjects share one signal with independent noise).
+    On that generator, whose r at every k is known in closed form (tests/metrics/test_ceilings.py), the
+    exponential curve fitted to the exact values at 2..6 subjects extrapolates to 0.475 for a true 0.548
+    (reliability 0.3): r approaches its limit like 1/k, not exponentially, so the exponential ceiling sits
+    below r at infinitely many subjects; `reliability` recovers it.
     """
 
     name: ClassVar[str] = "extrapolation"
     version: ClassVar[str] = "1.0"
     defaults: ClassVar[dict[str, Any]] = {"subject_coord": "subject", "metric": "neural_predictivity",
                                           "metric_params": None, "bootstraps": 100, "seed": 0,
-                                          "max_subsets": None}
+                                          "max_subsets": None, "curve": "exponential"}
 
     def __call__(self, assembly: xr.DataArray) -> Score:
         from . import get_metric  # the registry imports this module
@@ -170,6 +193,9 @@ class ExtrapolationCeiling(Ceiling):
             raise fail(f"extrapolation needs at least 3 subjects to fit its 2-parameter curve, found "
                        f"{subjects.size}: {preview(subjects)}", f"assembly.{p['subject_coord']}",
                        "TOO_FEW_SUBJECTS", fix="use the internal_consistency ceiling instead")
+        if p["curve"] not in CURVES:
+            raise fail(f"unknown extrapolation curve {p['curve']!r}; known curves: {list(CURVES)}", "parameters.curve",
+                       "BAD_PARAMETER")
         metric = get_metric(p["metric"], **(p["metric_params"] or {}))
         rng = np.random.default_rng(p["seed"])
         sizes = np.arange(2, subjects.size + 1)
@@ -195,7 +221,7 @@ class ExtrapolationCeiling(Ceiling):
         if np.isnan(means).any():
             raise fail("some subject was never held out at some subset size (max_subsets too small)",
                        "parameters.max_subsets", "TOO_FEW_SUBSETS", fix="raise max_subsets or set it to None")
-        v0, _ = fit_saturating(sizes, means.reshape(-1, sizes.size))
+        v0, _ = fit_saturating(sizes, means.reshape(-1, sizes.size), p["curve"])
         v0 = v0.reshape(means.shape[:2])
         centre = np.median(v0, axis=0)
         spread = v0.std(axis=0, ddof=1) if p["bootstraps"] > 1 else np.zeros_like(centre)
