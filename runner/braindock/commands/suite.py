@@ -37,7 +37,8 @@ def run(args, settings) -> int:
     from ..pipeline import suite
 
     engine = get_engine(settings.engine)
-    executor = get_executor(args.executor, args.jobs)  # an unknown executor fails before anything is planned
+    executor = get_executor(args.executor, args.jobs)
+    executor.check()  # an unknown executor, or Slurm missing or down, fails before anything is planned
     models, benchmarks = _images(args)
     planned = suite.prepare(models, benchmarks, settings, engine, seed=args.seed)
     if args.action == "status":

@@ -146,23 +146,25 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
 
     A failure is written to failed/<pair key>.json for every pair it stops; nothing reaches the ledger here.
     """
-    settings = load_settings(home)
-    engine = get_engine(settings.engine)
     folder = Path(suite_dir)
-    if suite_dir not in _PLANS:
-        _PLANS[suite_dir] = load_plan(json.loads((folder / "plan.json").read_text()), settings, engine)
-    planned = _PLANS[suite_dir]
     started = time.monotonic()
     pid = folder / "active" / f"{stage}-{key}.pid"
     atomic_write(pid, str(os.getpid()).encode())
     try:
-        if stage == RUN:
-            _work_run(planned, key, settings, engine, folder)
-        else:
-            _work_score(planned, key, settings, engine, folder)
+        settings = load_settings(home)
+        engine = get_engine(settings.engine)
+        if suite_dir not in _PLANS:
+            _PLANS[suite_dir] = load_plan(json.loads((folder / "plan.json").read_text()), settings, engine)
+        planned = _PLANS[suite_dir]
+        (_work_run if stage == RUN else _work_score)(planned, key, settings, engine, folder)
+    except BraindockError as error:  # this node cannot even start the job (image missing or changed, engine down)
+        document = json.loads((folder / "plan.json").read_text())
+        for entry in document["pairs"]:
+            if key in (entry["key"], entry["run_key"]):
+                _fail_key(folder, entry["key"], f"{entry['model']} on {entry['benchmark']}", stage, _code(error, "JOB_FAILED"), error.render())
     finally:
         pid.unlink(missing_ok=True)
-        atomic_write(folder / "timings" / f"{stage}-{key}.json", canonical_json({"seconds": time.monotonic() - started}))
+        atomic_write(folder / "timings" / f"{stage}-{key}.json", canonical_json({"seconds": round(time.monotonic() - started, 3)}))
 
 
 def _work_run(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> None:
@@ -171,7 +173,7 @@ def _work_run(planned: Plan, key: str, settings: Settings, engine: Engine, folde
         answer = execute(run, settings, engine)
     except BraindockError as error:
         for pair in (p for p in planned.pairs if p.run_key == key):
-            _fail(folder, pair, RUN, error.problems[0].code if error.problems else "RUN_FAILED", error.render())
+            _fail(folder, pair, RUN, _code(error, "RUN_FAILED"), error.render())
         return
     atomic_write(folder / "runs" / key / "executed.json",
                  canonical_json({"computed": not answer.cached, "container_s": round(answer.container_s, 3)}))
@@ -193,7 +195,7 @@ def _work_score(planned: Plan, key: str, settings: Settings, engine: Engine, fol
             answer = dataclasses.replace(answer, cached=not done["computed"], container_s=done["container_s"])
         record = score_pair(pair, run.request, answer, engine.name)
     except BraindockError as error:
-        _fail(folder, pair, SCORE, error.problems[0].code if error.problems else "SCORE_FAILED", error.render())
+        _fail(folder, pair, SCORE, _code(error, "SCORE_FAILED"), error.render())
         return
     spool.write(settings.spool_dir, record)
 
@@ -202,11 +204,20 @@ def _failure_file(folder: Path, pair_key: str) -> Path:
     return folder / "failed" / f"{pair_key}.json"
 
 
+def _code(error: BraindockError, default: str) -> str:
+    return error.problems[0].code if error.problems else default
+
+
 def _fail(folder: Path, pair: Pair, stage: str, code: str, reason: str, log: str = "", keep: bool = False) -> None:
-    path = _failure_file(folder, pair.key)
-    if keep and path.exists():  # the worker's own account is the more precise one
+    _fail_key(folder, pair.key, pair.label, stage, code, reason, log, keep)
+
+
+def _fail_key(folder: Path, pair_key: str, label: str, stage: str, code: str, reason: str, log: str = "", keep: bool = False) -> None:
+    """Write why a pair failed (its stage, code, message, log tail); with `keep`, a worker's own account stays."""
+    path = _failure_file(folder, pair_key)
+    if keep and path.exists():
         return
-    atomic_write(path, canonical_json({"pair": pair.label, "stage": stage, "code": code,
+    atomic_write(path, canonical_json({"pair": label, "stage": stage, "code": code,
                                        "reason": f"[{code}] {reason}" + (f"\nlog tail:\n{log}" if log else "")}))
 
 

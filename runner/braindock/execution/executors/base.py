@@ -52,6 +52,9 @@ class Worker:
 class Executor(ABC):
     name: str
 
+    def check(self) -> None:
+        """EngineError when this executor cannot run anything here (e.g. the scheduler is missing or down)."""
+
     @abstractmethod
     def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None]) -> None:
         """Run every job (a score only after its run ended), call `ended` as each one ends; return when all have."""

@@ -34,7 +34,7 @@ def _slurm(*argv: str) -> str:
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         text = (done.stderr or done.stdout).strip()
-        down = "Unable to contact slurm controller" in text or "Connection refused" in text
+        down = any(sign in text for sign in ("Unable to contact slurm controller", "Connection refused", "is DOWN"))
         raise EngineError(f"`{' '.join(argv[:2])}` failed" + (": slurmctld is not reachable" if down else ""), [
             Problem("executor slurm", "SLURM_DOWN" if down else "SLURM_REFUSED", text.splitlines()[-1] if text else f"exit {done.returncode}",
                     "start slurmctld and slurmd (containers/slurm/setup.sh), or use --executor local" if down
@@ -58,6 +58,10 @@ class SlurmExecutor(Executor):
 
     def __init__(self, jobs: int | None = None, poll_s: float = 1.0):
         self.jobs, self.poll_s = jobs, poll_s  # jobs: at most this many tasks of an array at once (None: as Slurm schedules)
+
+    def check(self) -> None:
+        """Slurm's commands are here and slurmctld answers (scontrol ping), before anything is planned."""
+        _slurm("scontrol", "ping")
 
     def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None]) -> None:
         logs = worker.suite_dir / "logs"

@@ -1,0 +1,21 @@
+"""Executors without a scheduler: the registry, and the sbatch options a suite's limits become."""
+import pytest
+from braindock.config import Limits
+from braindock.errors import UsageError
+from braindock.execution.executors import EXECUTORS, get_executor
+from braindock.execution.executors.slurm import sbatch_options
+
+
+def test_an_unknown_executor_lists_the_known_ones():
+    with pytest.raises(UsageError) as caught:
+        get_executor("kubernetes")
+    (problem,) = caught.value.problems
+    assert problem.code == "UNKNOWN_EXECUTOR" and all(name in problem.fix for name in EXECUTORS)
+
+
+def test_limits_become_slurm_options(tmp_path):
+    options = sbatch_options(Limits(memory="4g", cpus=2.0, timeout_s=1800.0), tmp_path, "braindock-run", dependency="42")
+    assert "--time=47" in options  # the container's 30 min limit x 1.5 for start-up and scoring, + 2 min
+    assert "--mem=5120M" in options and "--cpus-per-task=2" in options  # 4 GiB for the container + 1 GiB for the worker
+    assert "--dependency=afterany:42" in options and f"--output={tmp_path}/braindock-run-%a.log" in options
+    assert not any(o.startswith("--dependency") for o in sbatch_options(Limits(), tmp_path, "braindock-run"))
