@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from . import hierarchy, neural, objects, textures
+from . import hierarchy, neural, objects, scales, textures
 
 
 def sha256(path: Path) -> str:
@@ -128,6 +128,7 @@ def build(config: dict, out: Path) -> dict:
         **{key: config[key] for key in ("identifier", "version", "kind", "region", "modality", "metric", "ceiling",
                                         "normalization", "time_bins", "visual_degrees", "number_of_trials", "citation",
                                         "description")},
+        **({"scale": config["scale"]} if "scale" in config else {}),
         "simulated": True,
         "stimulus_set": {"identifier": config["stimuli"]["identifier"], "path": "stimuli/stimulus_set.json", "sha256": sha256(stimulus_set)},
         "recordings": {"identifier": config["recordings_identifier"], "path": "recordings/assembly.nc", "sha256": sha256(assembly)},
@@ -145,4 +146,5 @@ def build(config: dict, out: Path) -> dict:
 
 
 if __name__ == "__main__":
-    build(json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]))
+    # optional third argument: the historical scale to build this benchmark at (simulation/scales.py)
+    build(scales.at_scale(json.loads(Path(sys.argv[1]).read_text()), sys.argv[3] if len(sys.argv) > 3 else None), Path(sys.argv[2]))
