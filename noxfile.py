@@ -20,6 +20,7 @@ def _setup(session: nox.Session, extras: str = "") -> None:
 def tests(session: nox.Session) -> None:
     """All tests, the Docker engine tests included (they build the reference images on first use)."""
     _setup(session, "[test]")
+    session.run("bash", str(ROOT / "containers" / "slurm" / "setup.sh"), external=True)  # one Slurm node for the suite tests
     session.run("pytest", *(session.posargs or ["tests"]))
 
 
@@ -32,9 +33,13 @@ def unit(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Set everything up, build the reference containers, score every reference model on every benchmark, show the leaderboard."""
+    """Set everything up, build the reference containers, score every reference model on every benchmark, show the
+    leaderboard (and where its plot went); then remove the untagged images the builds left, and say how to go on."""
     _setup(session)
     session.run("braindock", "reference")
+    session.run("braindock", "build", "--clean")
+    session.log(f"braindock is installed in this session's environment: `source {session.virtualenv.location}/bin/activate` "
+                "to use it (README: Using it)")
 
 
 @nox.session
