@@ -74,33 +74,21 @@ def check_output_size(output_dir: Path, quota: int | None, who: str) -> None:
 
 
 def named_files(response: dict) -> set[str]:
-    """response.json and the files it names, as normalised paths relative to /output."""
-    named = {"response.json"}
-    for entry in (response.get("activations") or {}).values() if isinstance(response, dict) else ():
-        if isinstance(entry, dict) and isinstance(entry.get("file"), str):
-            named.add(os.path.normpath(entry["file"]))
-    return named
+    """response.json and the files a valid response names, as normalised paths relative to /output."""
+    return {"response.json"} | {os.path.normpath(entry["file"]) for entry in response.get("activations", {}).values()}
 
 
-def check_output_files(output_dir: Path, who: str) -> None:
-    """ResponseError when /output holds links, pipes or devices, or files response.json does not name (names and sizes given).
-
-    Left alone when response.json is missing or not JSON: read_response says so with its own problem.
-    """
-    try:
-        response = json.loads((output_dir / "response.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        response = None
+def check_output_files(output_dir: Path, response: dict, who: str) -> None:
+    """ResponseError when /output holds links, pipes or devices, or files `response` does not name (names and sizes given)."""
     entries = _listing(output_dir)
     problems = [Problem(f"{who} /output/{name}", "NOT_A_FILE", "a symbolic link" if stat.S_ISLNK(found.st_mode) else "not a regular file",
                         "write real files inside /output (no links, pipes or devices)")
                 for name, found in entries.items() if not (stat.S_ISREG(found.st_mode) or stat.S_ISDIR(found.st_mode))]
-    if response is not None:
-        named = named_files(response)
-        unnamed = {name: found for name, found in entries.items() if stat.S_ISREG(found.st_mode) and name not in named}
-        if unnamed:
-            problems.append(Problem(f"{who} /output", "UNNAMED_FILE", f"{len(unnamed)} file(s) that response.json does not name: {_sizes(unnamed)}",
-                                    "write only response.json and the files it names to /output (temporary files go to /tmp)"))
+    named = named_files(response)
+    unnamed = {name: found for name, found in entries.items() if stat.S_ISREG(found.st_mode) and name not in named}
+    if unnamed:
+        problems.append(Problem(f"{who} /output", "UNNAMED_FILE", f"{len(unnamed)} file(s) that response.json does not name: {_sizes(unnamed)}",
+                                "write only response.json and the files it names to /output (temporary files go to /tmp)"))
     if problems:
         raise ResponseError(f"{who}: /output holds more than the response; nothing of it was read", problems)
 

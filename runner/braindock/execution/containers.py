@@ -143,5 +143,6 @@ def run_model(engine: Engine, settings: Settings, image: str, input_dir: Path, o
     result = engine.run(spec)
     responses.check_output_size(output_dir, spec.output_quota, who)
     check_exit(result, who, "run", settings.limits, trapped=True)
-    responses.check_output_files(output_dir, who)
+    request = json.loads((input_dir / "request.json").read_text())
+    responses.check_output_files(output_dir, responses.read_response(output_dir, request, who), who)
     return result

@@ -128,8 +128,8 @@ class DockerEngine(Engine):
         return RunResult(exit_code, stdout, stderr, duration, timed_out, oom)
 
     def managed(self) -> list[Managed]:
-        found = self.client.containers.list(all=True, filters={"label": LABEL_DEADLINE})
-        return [Managed(c.name, dict(c.labels), c.status == "running") for c in found]
+        found = self.client.api.containers(all=True, filters={"label": LABEL_DEADLINE})  # one call, no inspect per container
+        return [Managed(c["Names"][0].lstrip("/"), dict(c.get("Labels") or {}), c.get("State") == "running") for c in found]
 
     def kill(self, name: str) -> None:
         from docker.errors import APIError, NotFound
