@@ -6,7 +6,10 @@ import sys
 import time
 import urllib.request
 
+import pytest
 from boards import VISION, image_id, score_record
+
+IT_BENCHMARK, PIXELS = "braindock/benchmark-majajhong2015-it:1.0.0", "braindock/model-pixels:1.0.0"
 
 
 def braindock(home, *args):
@@ -89,3 +92,25 @@ def test_leaderboard_shows_conflicts_and_domain_averages(board_home):
     assert shown["averages"]["lm-small@1.0.0"]["language"]["mean"] == 0.31 and shown["averages"]["lm-small@1.0.0"]["vision"]["mean"] is None
     text = braindock(board_home.settings.home, "leaderboard").stdout
     assert "conflict" in text and "vision average" in text and image_id("impostor")[7:19] in text
+
+
+@pytest.mark.engine
+def test_site_from_real_scores(engine, tmp_path):
+    """Two real models scored on the real simulated IT benchmark: the pages carry what `describe` and the export said."""
+    home = tmp_path / "home"
+    models = (PIXELS, "braindock/model-gabor-c:1.0.0")
+    built = braindock(home, "build", *models, IT_BENCHMARK)  # only these three catalog images (a no-op when present)
+    assert built.returncode == 0, built.stderr
+    for model in models:
+        done = braindock(home, "score", model, IT_BENCHMARK)
+        assert done.returncode == 0, done.stderr
+    out = tmp_path / "site"
+    assert braindock(home, "site", "-o", str(out)).returncode == 0
+    records = {json.loads(p.read_text())["inputs"]["model"]["identifier"]: json.loads(p.read_text()) for p in (out / "records").glob("*.json")}
+    assert set(records) == {"pixels", "gabor-c"}
+    pixels = records["pixels"]["inputs"]["model"]["image_id"]
+    page = (out / "models" / f"pixels_1.0.0-{pixels[7:19]}.html").read_text()
+    assert pixels in page and "IT → " in page and f'{records["pixels"]["result"]["score"]:.3f}' in page
+    benchmark = next((out / "benchmarks").glob("sim.MajajHong2015.IT-pls*.html")).read_text()
+    assert "Majaj, Hong, Solomon &amp; DiCarlo (2015)" in benchmark and "Generative model" in benchmark
+    assert (out / "analysis.html").read_text().count("at least 3 models") == 1  # two models: said, no plot
