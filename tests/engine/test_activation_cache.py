@@ -70,3 +70,22 @@ def test_v4_then_it_on_the_same_stimuli_runs_the_model_once(engine_settings, fau
     assert v4.inputs["data"]["stimulus_set_sha256"] == it.inputs["data"]["stimulus_set_sha256"]
     assert counting.runs == [model]
     assert it.environment["activations_cached"] is True
+
+
+def test_one_broken_region_blocks_only_its_own_benchmarks(engine_settings, faulty_image):
+    """V4 answered with NaN, IT valid: IT is scored (with a warning about V4); V4 is refused from the cache, no rerun."""
+    from braindock.errors import ResponseError
+    import pytest
+
+    model = faulty_image("bad_v4")
+    counting = CountingEngine()
+    warnings = []
+    it = pipeline.score(model, IT_BENCHMARK, engine_settings, engine=counting, warn=warnings.append)
+    assert it.result["score"] == it.result["score"]  # a number, not NaN
+    assert [(w.code, w.severity) for w in warnings] == [("NAN_IN_ACTIVATIONS", "warning")] and "V4" in warnings[0].message
+    cached = list((engine_settings.store_dir / "objects").glob("*/content/response"))
+    assert any((c / "IT.npy").exists() and not (c / "V4.npy").exists() for c in cached)  # only valid regions are cached
+    with pytest.raises(ResponseError) as caught:
+        pipeline.score(model, "braindock/benchmark-majajhong2015-v4:1.0.0", engine_settings, engine=counting)
+    assert [p.code for p in caught.value.problems] == ["NAN_IN_ACTIVATIONS"]
+    assert counting.runs == [model]  # the refusal came from the cache: the model ran once

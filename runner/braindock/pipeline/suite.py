@@ -148,6 +148,7 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
     """
     folder = Path(suite_dir)
     started = time.monotonic()
+    timings: dict[str, float] = {}
     pid = folder / "active" / f"{stage}-{key}.pid"
     atomic_write(pid, str(os.getpid()).encode())
     try:
@@ -156,7 +157,7 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
         if suite_dir not in _PLANS:
             _PLANS[suite_dir] = load_plan(json.loads((folder / "plan.json").read_text()), settings, engine)
         planned = _PLANS[suite_dir]
-        (_work_run if stage == RUN else _work_score)(planned, key, settings, engine, folder)
+        timings = (_work_run if stage == RUN else _work_score)(planned, key, settings, engine, folder)
     except BraindockError as error:  # this node cannot even start the job (image missing or changed, engine down)
         document = json.loads((folder / "plan.json").read_text())
         for entry in document["pairs"]:
@@ -164,40 +165,47 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
                 _fail_key(folder, entry["key"], f"{entry['model']} on {entry['benchmark']}", stage, _code(error, "JOB_FAILED"), error.render())
     finally:
         pid.unlink(missing_ok=True)
-        atomic_write(folder / "timings" / f"{stage}-{key}.json", canonical_json({"seconds": round(time.monotonic() - started, 3)}))
+        atomic_write(folder / "timings" / f"{stage}-{key}.json",
+                     canonical_json({"seconds": round(time.monotonic() - started, 3), **timings}))
 
 
-def _work_run(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> None:
+def _work_run(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> dict[str, float]:
+    """The model run into the activation cache; its time inside the container."""
     run = planned.runs[key]
     try:
         answer = execute(run, settings, engine)
     except BraindockError as error:
         for pair in (p for p in planned.pairs if p.run_key == key):
             _fail(folder, pair, RUN, _code(error, "RUN_FAILED"), error.render())
-        return
+        return {}
     atomic_write(folder / "runs" / key / "executed.json",
                  canonical_json({"computed": not answer.cached, "container_s": round(answer.container_s, 3)}))
+    return {"container_s": round(answer.container_s, 3)}
 
 
-def _work_score(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> None:
+def _work_score(planned: Plan, key: str, settings: Settings, engine: Engine, folder: Path) -> dict[str, float]:
+    """The pair's score into the spool; the time its scoring (metric, ceiling) took."""
     pair = next(p for p in planned.pairs if p.key == key)
     if _failure_file(folder, key).exists():  # its model run failed: the failure is already written
-        return
+        return {}
     run = planned.runs[pair.run_key]
     if activation_cache.lookup(Store(settings.store_dir), run.key) is None:
         _fail(folder, pair, SCORE, "NO_ANSWER", "the model run left no answer (it did not finish)")
-        return
+        return {}
     try:
         answer = execute(run, settings, engine)
         executed = folder / "runs" / run.key / "executed.json"
         if executed.exists():  # computed for this suite: say so in the record, with the container's time
             done = json.loads(executed.read_text())
             answer = dataclasses.replace(answer, cached=not done["computed"], container_s=done["container_s"])
+        scoring = time.monotonic()
         record = score_pair(pair, run.request, answer, engine.name)
+        scoring = time.monotonic() - scoring
     except BraindockError as error:
         _fail(folder, pair, SCORE, _code(error, "SCORE_FAILED"), error.render())
-        return
+        return {}
     spool.write(settings.spool_dir, record)
+    return {"metric_s": round(scoring, 3)}
 
 
 def _failure_file(folder: Path, pair_key: str) -> Path:

@@ -103,6 +103,11 @@ def run(request_path):
         region: {"file": name, "stimulus_ids": [s["stimulus_id"] for s in stimuli], "time_bins": request["record"]["time_bins"]}
         for region in request["record"]["regions"]
     }
+    if FAULT == "bad_v4" and "V4" in activations:  # one region broken (NaN), the others valid
+        broken = array.copy()
+        broken[0, 0, 0] = np.nan
+        np.save(os.path.join(out, "V4.npy"), broken)
+        activations["V4"]["file"] = "V4.npy"
     json.dump({"spec_version": "1.0", "request_id": request["request_id"], "activations": activations}, open(os.path.join(out, "response.json"), "w"))
 
 
