@@ -10,7 +10,6 @@ import io
 import os
 import stat
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +37,13 @@ class FileFacts:
     error: str | None = None
 
 
+ABSENT = FileFacts(exists=False)
+
+
 def unsafe_relative(path: str) -> str | None:
     """Why `path` may not be used as a path inside a folder, or None when it is a plain relative path."""
+    if path and ".." not in path and "\x00" not in path and "\\" not in path and path[0] != "/" and path[1:2] != ":" and path.strip():
+        return None  # the common case, decided without splitting
     if not path or not path.strip():
         return "empty path"
     if "\x00" in path:
@@ -115,11 +119,17 @@ def _inspect_chunk(paths: list[str], want_hash: bool) -> list[FileFacts]:
 def inspect_many(paths: list[str | Path], want_hash: bool = True) -> list[FileFacts]:
     """`inspect` for every path, in order; in chunks on a process pool when there are many."""
     paths = [os.fspath(p) for p in paths]
+    facts: list[FileFacts | None] = [None if os.path.lexists(p) else ABSENT for p in paths]  # one cheap stat here
+    present = [p for p, fact in zip(paths, facts) if fact is None]  # only these are worth a worker's time
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     workers = min(16, cpus * IO_OVERLAP)
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        return _inspect_chunk(paths, want_hash)
-    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_inspect_chunk, chunks, [want_hash] * len(chunks))
-        return [fact for chunk in results for fact in chunk]
+    if len(present) < PARALLEL_FROM or workers < 2:
+        found = iter(_inspect_chunk(present, want_hash))
+    else:
+        # multiprocessing: imported only for many files
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [present[i:i + CHUNK] for i in range(0, len(present), CHUNK)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            found = iter([fact for chunk in pool.map(_inspect_chunk, chunks, [want_hash] * len(chunks)) for fact in chunk])
+    return [fact if fact is not None else next(found) for fact in facts]

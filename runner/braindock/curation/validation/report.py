@@ -16,10 +16,14 @@ GROUP_LIMIT = 10
 _NUMBER = re.compile(r"(\d+)")
 
 
+def _padded(match: re.Match) -> str:
+    return match.group().zfill(20)
+
+
 def natural_key(problem: Problem) -> tuple:
     """Sort key: locations compared number by number (row 100 before row 1000), then code and message."""
-    where = tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _NUMBER.split(problem.where))
-    return (where, problem.code, problem.message, problem.fix, problem.severity, problem.expected or "", problem.found or "")
+    return (_NUMBER.sub(_padded, problem.where), problem.where, problem.code, problem.message, problem.fix,
+            problem.severity, problem.expected or "", problem.found or "")
 
 
 def file_of(problem: Problem) -> str:

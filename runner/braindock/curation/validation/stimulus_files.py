@@ -57,16 +57,18 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
                 "write the path relative to the stimulus set's folder, without '..'",
             ))
             continue
-        to_read.append((row, os.path.join(base, row.file.replace("\\", "/"))))
+        posix = row.file.replace("\\", "/")
+        to_read.append((row, f"{base}/{posix}"))
 
     facts = inspect_many([path for _, path in to_read], want_hash=check_hashes)
+    found: list[Problem] = []  # appended here, added at once (a dataset may have a problem on every row)
     sizes: Counter[str] = Counter()
     formats: Counter[str] = Counter()
     total_bytes = 0
     for (row, path), fact in zip(to_read, facts):
         where = _tag(row.where_file, row.stimulus_id)
         if not fact.exists:
-            out.add(Problem(
+            found.append(Problem(
                 where, "FILE_NOT_FOUND", f"looked for {row.file!r} at {path}; not found" + (f" ({fact.error})" if fact.error else ""),
                 f"put the file at {path}, correct the path, or pass --files DIR (the folder the paths start from)",
             ))
@@ -95,6 +97,7 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
             if claimed and fact.image_format and claimed != fact.image_format:
                 out.add(Problem(where, "IMAGE_FORMAT_MISMATCH", f"{row.file!r} is named as {claimed} but holds {fact.image_format}",
                                 f"re-save it as {claimed} or rename it with the suffix of {fact.image_format}", severity="warning"))
+    out.add(*found)
     out.facts.update(
         stimuli=len(rows),
         files_checked=len(to_read),
@@ -122,8 +125,12 @@ def _shared_files(rows: list[Row], out: Checked) -> None:
     ids_of: dict[str, list[Row]] = {}
     for row in rows:
         if row.file is not None and row.stimulus_id is not None:
-            ids_of.setdefault(os.path.normpath(row.file.replace("\\", "/")), []).append(row)
+            file = row.file.replace("\\", "/")
+            key = os.path.normpath(file) if "./" in file or "//" in file else file  # normpath only where it changes something
+            ids_of.setdefault(key, []).append(row)
     for file, named in ids_of.items():
+        if len(named) < 2:
+            continue
         ids = sorted({r.stimulus_id for r in named})
         if len(ids) > 1:
             shown = ", ".join(ids[:5]) + (f", ... ({len(ids)} in all)" if len(ids) > 5 else "")

@@ -70,7 +70,7 @@ def _read_csv(path: Path, out: Checked) -> tuple[list[str], list[tuple[int, list
     records = []
     try:
         for record in reader:
-            if record and any(cell.strip() for cell in record):
+            if record and "".join(record).strip():
                 records.append((reader.line_num, record))
     except csv.Error as exc:
         out.add(Problem(_where(path, reader.line_num), "BAD_CSV", f"cannot parse this row; the CSV parser said: {exc}",
@@ -168,26 +168,26 @@ def check_stimulus_csv(path: Path, files_root: Path | None = None, check_files: 
     out.columns = set(header) - {file_column, HASH_COLUMN}
     out.facts["columns"] = {ID_COLUMN: id_column, FILE_COLUMN: file_column}
     rows: list[Row] = []
+    id_i, file_i, hash_i = (index.get(c) if c else None for c in (id_column, file_column, HASH_COLUMN))
+    id_name, file_name = id_column or ID_COLUMN, file_column or FILE_COLUMN
     for line, record in records:
+        base = f"{path}:row {line}"
         if len(record) != len(header):
-            out.add(Problem(_where(path, line), "ROW_LENGTH", f"row has {len(record)} fields, the header {len(header)}",
+            out.add(Problem(base, "ROW_LENGTH", f"row has {len(record)} fields, the header {len(header)}",
                             "quote values that contain commas; give every row one value per column"))
-
-        def cell(name, record=record):
-            i = index.get(name)
-            return record[i].strip() if name is not None and i is not None and i < len(record) else None
-        sid = cell(id_column)
-        if id_column and not sid:
-            out.add(Problem(_where(path, line, id_column), "EMPTY_VALUE", f"{id_column} is empty", "give this row a stimulus_id"))
+        width = len(record)
+        sid = record[id_i].strip() if id_i is not None and id_i < width else None
+        if id_i is not None and not sid:
+            out.add(Problem(f"{base}:column {id_column}", "EMPTY_VALUE", f"{id_column} is empty", "give this row a stimulus_id"))
             sid = None
-        file = cell(file_column)
-        if file_column and not file:
-            out.add(Problem(_where(path, line, file_column) + (f" [stimulus_id={sid}]" if sid else ""), "EMPTY_VALUE",
+        file = record[file_i].strip() if file_i is not None and file_i < width else None
+        if file_i is not None and not file:
+            out.add(Problem(f"{base}:column {file_column}" + (f" [stimulus_id={sid}]" if sid else ""), "EMPTY_VALUE",
                             f"{file_column} is empty", "give this row the stimulus file's path"))
             file = None
-        sha = cell(HASH_COLUMN)
-        rows.append(Row(sid, file, sha.lower() if sha else None, _where(path, line, id_column or ID_COLUMN),
-                        _where(path, line, file_column or FILE_COLUMN), _where(path, line, HASH_COLUMN)))
+        sha = record[hash_i].strip() if hash_i is not None and hash_i < width else None
+        rows.append(Row(sid, file, sha.lower() if sha else None, f"{base}:column {id_name}", f"{base}:column {file_name}",
+                        f"{base}:column {HASH_COLUMN}"))
     if not rows:
         out.add(Problem(_where(path, 2), "NO_ROWS", "the CSV lists no stimuli", "add one row per stimulus"))
     trials = None
