@@ -159,11 +159,11 @@ class CharliecloudEngine(Engine):
             stdout, stderr = process.communicate(timeout=spec.limits.timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
-            os.killpg(process.pid, signal.SIGKILL)
+            _kill_group(process.pid)
             stdout, stderr = process.communicate()
         finally:
             if process.poll() is None:  # interrupted while waiting: take the container down with us
-                os.killpg(process.pid, signal.SIGKILL)
+                _kill_group(process.pid)
                 process.wait()
         code = -1 if timed_out else (128 - process.returncode if process.returncode < 0 else process.returncode)
         # oom_killed stays False: past RLIMIT_AS an allocation fails (the log says so) rather than a kill being recorded
@@ -212,6 +212,14 @@ class CharliecloudEngine(Engine):
 
     def load(self, path: Path) -> list[str]:
         return self.docker.load(path)
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the run's process group (the pid namespace dies with its first process); gone already is fine."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def mount_point(root: Path, target: str) -> None:
