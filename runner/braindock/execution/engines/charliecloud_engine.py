@@ -15,6 +15,8 @@ enforced for root); the output quota as RLIMIT_FSIZE per file. CPUs are not limi
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import resource
@@ -85,8 +87,6 @@ def sandbox_exec() -> None:
     sets anyway), and SIGKILL when the runner that started us dies (the pid namespace dies with us).
     """
     order, command = json.loads(sys.argv[1]), sys.argv[2:]
-    import ctypes
-
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     if os.getppid() != order["parent"]:  # the runner died before the line above
@@ -103,8 +103,6 @@ def sandbox_exec() -> None:
 
 def load_seccomp(profile: dict) -> None:
     """Install a Docker-format seccomp profile (default action, syscalls with argument comparisons) through libseccomp."""
-    import ctypes
-
     class ArgCmp(ctypes.Structure):
         _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int), ("datum_a", ctypes.c_uint64), ("datum_b", ctypes.c_uint64)]
 
@@ -143,9 +141,11 @@ class CharliecloudEngine(Engine):
 
     def run(self, spec: ContainerRun) -> RunResult:
         missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+        if spec.trap_network and ctypes.util.find_library("seccomp") is None:
+            missing.append("libseccomp (for the network trap)")
         if missing:
             raise EngineError("charliecloud is not installed", [Problem("charliecloud", "ENGINE_UNREACHABLE", f"not on PATH: {', '.join(missing)}",
-                                                                        "apt-get install charliecloud util-linux mount (containers/setup.sh)")])
+                                                                        "apt-get install charliecloud util-linux mount libseccomp2 (containers/setup.sh)")])
         root, config = self.image_tree(spec.image)
         for target in ("/tmp", *(m.target for m in spec.mounts)):  # ch-run binds only onto paths the image has
             mount_point(root, target)
