@@ -63,6 +63,10 @@ def test_import(csv_set, tmp_path, capsys):
     assert run(capsys, "import", "brainio", FIXTURES / "alexnet-probabilities.nc", "--out", tmp_path / "p.nc")[0] == 1
     assert run(capsys, "import", "brainio", FIXTURES / "assy_test_TestMe.nc", "--out", tmp_path / "b.nc", "--bin", "170:70")[0] == 2
     assert run(capsys, "import", "brainio", csv)[0] == 2  # no --out
+    (tmp_path / "cut.zip").write_bytes(b"PK\x03\x04 cut short")
+    code, text = run(capsys, "import", "brainio", csv, "--out", tmp_path / "z", "--files", tmp_path / "cut.zip", "--metadata", meta)
+    assert code == 1 and "BAD_ZIP" in text and "the ZIP reader said" in text
+    assert not list(tmp_path.glob(".z.*"))  # no staging folder left behind
 
 
 def test_ingest_and_datasets(csv_set, tmp_path, capsys):

@@ -103,7 +103,12 @@ class _Files:
 
     def __init__(self, source: Path):
         self.source = source
-        self.zip = zipfile.ZipFile(source) if source.is_file() else None
+        try:
+            self.zip = zipfile.ZipFile(source) if source.is_file() else None
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ValidationError(f"{source} cannot be read as the stimulus files", [Problem(
+                str(source), "BAD_ZIP", f"looked for a folder or a ZIP archive of the stimulus files; the ZIP reader said: {exc}",
+                "pass --files with the folder holding the files, or a complete .zip (re-download it if it was cut short)")]) from None
         self.members: dict[str, str] = {}
         if self.zip is not None:
             names = [n for n in self.zip.namelist() if not n.endswith("/")]
@@ -231,8 +236,8 @@ def import_stimulus_set(csv_path: str | Path, files: str | Path | None, out: str
         notes.append("modality 'image' because every file has an image suffix")
     constant = meta.get("stimulus") or {}
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.importing-"))
     source = _Files(files)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.importing-"))
     try:
         stimuli, missing_files = [], []
         for row in rows:

@@ -121,7 +121,7 @@ def _cross_check(recordings_path: Path, recordings: Checked, stimulus_set: Check
     unused = stimulus_set.stimulus_ids - recordings.stimulus_ids
     if unused:
         problems.append(Problem(f"{recordings_path}#/coords/stimulus_id", "STIMULUS_NOT_RECORDED",
-                                f"{len(unused)} stimuli of the stimulus set never appear in the recordings (e.g. {sorted(unused)[0]!r})",
+                                f"{len(unused)} stimuli of the stimulus set never appear in the recordings (e.g. {min(unused)!r})",
                                 "drop them from the stimulus set or add their recordings", severity="warning"))
     return problems
 

@@ -18,7 +18,7 @@ def _netcdf_kind(path: Path) -> str:
             variables = list(dataset.data_vars.values())
             coords = set(dataset.variables)
             dims = tuple(variables[0].dims) if len(variables) == 1 else ()
-    except Exception:  # damaged file: validate it as neural, where the reader reports UNREADABLE_NETCDF
+    except Exception:  # noqa: BLE001 -- damaged file: validate it as neural, where the reader reports UNREADABLE_NETCDF
         return "neural"
     if dims == ("presentation",) or "choice" in dims or {"truth", "choice"} <= coords:
         return "behavioral"

@@ -40,6 +40,8 @@ class SeverityConfig:
     ignore: tuple[IgnoreRule, ...] = field(default_factory=tuple)
 
     def apply(self, problems: list[Problem]) -> list[Problem]:
+        if not (self.ignore or self.error or self.warning):
+            return list(problems)
         out = []
         for problem in problems:
             if any(rule.matches(problem) for rule in self.ignore):

@@ -11,7 +11,7 @@ from .checked import Checked
 from .files import FORMAT_OF_SUFFIX, inspect_many, unsafe_relative
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One stimulus as listed: `where_id`/`where_file`/`where_hash` locate its fields in the source."""
 
