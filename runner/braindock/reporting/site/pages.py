@@ -67,9 +67,15 @@ def leaderboard_page(board: Board, built: str) -> str:
         head.append(f'<th data-type="num" data-domain="{d}" title="mean over the {d} brain benchmarks a model was scored on">{d} average</th>')
     for b in [b for _, bs in brain for b in bs] + engineering:
         domain = "engineering" if b.engineering else b.domain
-        head.append(f'<th data-type="num" data-domain="{domain}"><a href="{b.page}">{escape(b.identifier)}</a>{benchmark_badges(b)}</th>')
+        head.append(f'<th data-type="num" data-domain="{domain}" title="{escape(b.identifier)}@{escape(b.version)}">'
+                    f'<a href="{b.page}">{escape(b.identifier.removeprefix("sim."))}</a>{benchmark_badges(b)}</th>')
+    first = brain[0][0] if brain else None  # ranked by the first domain's average, best first, missing last
+    means = {m.key: board.average(m, first).mean if first else None for m in board.models}
+    ranked = sorted(board.models, key=lambda m: (means[m.key] is None, -(means[m.key] or 0.0)))
+    if first:
+        head[3] = head[3].replace("<th ", '<th aria-sort="descending" ', 1)
     body = []
-    for m in board.models:
+    for m in ranked:
         mine = board.domains_of(m) + (["engineering"] if any(board.score(m, b) is not None for b in engineering) else [])
         cells = [f'<td data-value="{escape(m.identifier)}"><a href="{m.page}">{escape(m.identifier)}</a>{conflict_badge(m)}</td>',
                  f'<td data-value="{escape(m.version)}">{escape(m.version)}</td>',
@@ -195,8 +201,10 @@ def analysis_page(result: dict | None, reason: str | None, built: str) -> str:
     pairs = "".join(
         f'<tr><td>{escape(p["a"])}</td><td>{escape(p["b"])}</td><td>{p["n"]}</td>'
         + "".join(f'<td class="num">{p[m]["r"]:.3f} [{p[m]["ci95"][0]:.2f}, {p[m]["ci95"][1]:.2f}]</td>' if m in p
-                  else f'<td class="missing">{escape(p["reason"])}</td>' for m in ("spearman", "pearson")) + "</tr>" for p in c["pairs"])
-    heat = "".join(_figure(c["plots"][m], f"correlation-{m}") for m in ("spearman", "pearson")) if "plots" in c else f"<p>{escape(c['reason'])}</p>"
+                  else f'<td class="missing">{escape(p["reason"])}</td>' for m in ("spearman", "pearson")) + "</tr>" for p in c["pairs"] if p["n"])
+    apart = sum(1 for p in c["pairs"] if not p["n"])
+    heat = (f'<div class="plots">{"".join(_figure(c["plots"][m], f"correlation-{m}") for m in ("spearman", "pearson"))}</div>'
+            if "plots" in c else f"<p>{escape(c['reason'])}</p>")
     tasks = "".join(
         f'<tr><td>{escape(x["task"])}</td><td class="num">{num(x["r"])}</td><td class="num">{num(x["p"], 4)}</td>'
         f'<td class="num">{num(x.get("p_corrected"), 4)}</td><td class="num">{x["n"]}</td><td class="num">{num(x["mean_task_value"])}</td></tr>'
@@ -208,7 +216,7 @@ def analysis_page(result: dict | None, reason: str | None, built: str) -> str:
     body = (f'<p>{len(result["models"])} models. Same numbers as <code>braindock analyze --json</code>.</p>'
             f'<h2 id="correlations">Benchmarks related to one another</h2><p>{escape(c["interval"])}, {c["bootstrap"]} resamples.</p>{heat}'
             f'<table><thead><tr><th>benchmark</th><th>benchmark</th><th>n models</th><th>Spearman [95% CI]</th><th>Pearson [95% CI]</th></tr></thead>'
-            f'<tbody>{pairs}</tbody></table>'
+            f'<tbody>{pairs}</tbody></table><p>{apart} pair(s) share no model (e.g. a vision and a language benchmark) and are left out.</p>'
             f'<h2 id="task">Brain score ({escape(t["against"])}) against task performance</h2>{task_plot}'
             f'<table><thead><tr><th>task</th><th>r</th><th>p</th><th>p corrected ({escape(t["correction"])})</th><th>n models</th>'
             f'<th>mean task value</th></tr></thead><tbody>{tasks}</tbody></table>'
