@@ -47,14 +47,19 @@ def conflict_badge(m: ModelInfo) -> str:
                  "shown apart, never merged")
 
 
+def column_domain(b: BenchmarkInfo) -> str:
+    """The leaderboard's domain filter value of a benchmark's column: engineering columns form their own group."""
+    return "engineering" if b.engineering else b.domain
+
+
 def score_cell(board: Board, m: ModelInfo, b: BenchmarkInfo) -> str:
     row = board.cells.get((m.key, b.identifier))
     if row is None:
-        return f'<td class="num missing" data-domain="{b.domain}" data-value="">missing</td>'
+        return f'<td class="num missing" data-domain="{column_domain(b)}" data-value="">missing</td>'
     r = row.record.result
     hint = (f"score {r['score']:.4f} ± {r['score_error']:.4f}; raw {r['raw']:.4f} ± {r['error']:.4f}; "
             f"ceiling {r['ceiling']:.4f} ± {r['ceiling_error']:.4f}; record {row.record.record_id[:12]}")
-    return f'<td class="num" data-domain="{b.domain}" data-value="{r["score"]!r}" title="{escape(hint)}">{r["score"]:.3f}</td>'
+    return f'<td class="num" data-domain="{column_domain(b)}" data-value="{r["score"]!r}" title="{escape(hint)}">{r["score"]:.3f}</td>'
 
 
 def leaderboard_page(board: Board, built: str) -> str:
@@ -66,8 +71,7 @@ def leaderboard_page(board: Board, built: str) -> str:
     for d, _ in brain:
         head.append(f'<th data-type="num" data-domain="{d}" title="mean over the {d} brain benchmarks a model was scored on">{d} average</th>')
     for b in [b for _, bs in brain for b in bs] + engineering:
-        domain = "engineering" if b.engineering else b.domain
-        head.append(f'<th data-type="num" data-domain="{domain}" title="{escape(b.identifier)}@{escape(b.version)}">'
+        head.append(f'<th data-type="num" data-domain="{column_domain(b)}" title="{escape(b.identifier)}@{escape(b.version)}">'
                     f'<a href="{b.page}">{escape(b.identifier.removeprefix("sim."))}</a>{benchmark_badges(b)}</th>')
     first = brain[0][0] if brain else None  # ranked by the first domain's average, best first, missing last
     means = {m.key: board.average(m, first).mean if first else None for m in board.models}
@@ -87,10 +91,7 @@ def leaderboard_page(board: Board, built: str) -> str:
             else:
                 cells.append(f'<td class="num" data-domain="{d}" data-value="{a.mean!r}" title="mean of {a.scored} benchmark(s); '
                              f'{a.skipped} skipped">{a.mean:.3f} <small>({a.skipped} skipped)</small></td>')
-        for b in [b for _, bs in brain for b in bs]:
-            cells.append(score_cell(board, m, b))
-        for b in engineering:
-            cells.append(score_cell(board, m, b).replace(f'data-domain="{b.domain}"', 'data-domain="engineering"'))
+        cells += [score_cell(board, m, b) for b in [b for _, bs in brain for b in bs] + engineering]
         conflict = ' class="conflict"' if m.rivals else ""
         body.append(f'<tr{conflict} data-domains="{" ".join(mine)}">{"".join(cells)}</tr>')
     options = "".join(f'<option value="{d}">{d}</option>' for d in domains)
@@ -98,7 +99,7 @@ def leaderboard_page(board: Board, built: str) -> str:
     warning = (f'<p class="warning">Conflict: {len(conflicts)} identifier@version claimed by more than one image '
                f'({escape(", ".join(conflicts))}); each image keeps its own row.</p>') if conflicts else ""
     body_html = (f'<p>One row per model image. Averages are taken within a domain only, over the brain benchmarks a model was scored on; '
-                 f'engineering benchmarks (task accuracy, no ceiling) are shown apart and never averaged in. Hover a score for its error, raw '
+                 f'engineering benchmarks (task scores such as accuracy or perplexity: no brain data, no ceiling) are shown apart and never averaged in. Hover a score for its error, raw '
                  f'value and ceiling; click a column to sort.</p>{warning}'
                  f'<label>domain <select id="domain-filter"><option value="all">all</option>{options}</select></label>'
                  f'<div class="scroll"><table id="leaderboard" class="sortable"><thead><tr>{"".join(head)}</tr></thead>'
@@ -166,7 +167,7 @@ def benchmark_page(board: Board, b: BenchmarkInfo, built: str) -> str:
 
 
 def compare_data(board: Board) -> dict:
-    return {"benchmarks": [{"id": b.identifier, "page": b.page, "domain": "engineering" if b.engineering else b.domain} for b in board.benchmarks],
+    return {"benchmarks": [{"id": b.identifier, "page": b.page, "domain": column_domain(b)} for b in board.benchmarks],
             "models": [{"key": m.key, "page": m.page, "scores": {
                 b.identifier: [row.record.result["score"], row.record.result["score_error"]]
                 for b in board.benchmarks if (row := board.cells.get((m.key, b.identifier)))}} for m in board.models]}
