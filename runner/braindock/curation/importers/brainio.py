@@ -268,6 +268,9 @@ def import_stimulus_set(csv_path: str | Path, files: str | Path | None, out: str
         document = {"spec_version": SPEC_VERSION, **attrs, "stimuli": stimuli}
         (staging / STIMULUS_SET_FILE).write_text(json.dumps(document, indent=1, ensure_ascii=False))
         report = _staged_report(validate_path(staging / STIMULUS_SET_FILE, kind="stimulus-set"), staging, out)
+        # what the CSV check asked for beyond the schema (visual degrees) is asked for again, with the template
+        asked = [p for p in checked.problems if p.code == "MISSING_METADATA" and p.severity == "warning"]
+        report = Report(report.targets, report.problems + asked, report.facts)
         written = _install(staging, out, report.valid, write_invalid)
     finally:
         source.close()

@@ -46,8 +46,6 @@ def check_stimulus_json(path: Path, check_files: bool = True) -> Checked:
     else:
         ids = [r.stimulus_id for r in rows if r.stimulus_id is not None]
         out.stimulus_ids = set(ids)
-    if isinstance(document, dict):
-        out.add(*(p for p in metadata_problems(str(path), document, {}) if p.code != "MISSING_METADATA" or p.severity == "warning"))
     return out
 
 
