@@ -63,3 +63,10 @@ def test_ingest_then_datasets(tmp_path, capsys):
     assert listed[0]["bytes"] > 0
     code, out = run(capsys, "--home", str(home), "datasets")
     assert code == 0 and "Test.IT-pls" in out.out
+
+
+def test_the_kinds_the_parser_offers_are_the_validators():
+    from braindock.commands import validate
+    from braindock.curation.validation import KINDS
+
+    assert validate.KINDS == KINDS  # kept apart so that building the parser imports no checker

@@ -139,3 +139,36 @@ def test_the_process_pool_path_finds_the_same_problems_in_order(tmp_path, monkey
     parallel = validate_path(csv)
     assert located(parallel) == located(serial) == {("FILE_NOT_FOUND", f"{csv}:row 6:column filename [stimulus_id=s4]")}
     assert parallel.facts == serial.facts
+
+
+def test_csv_metadata_comes_from_the_sidecar_or_constant_columns(tmp_path):
+    write_images(tmp_path, ["a", "b"])
+    missing = validate_path(write_csv(tmp_path, "stimulus_id,filename\na,a.png\nb,b.png\n"))
+    assert {(p.where.rsplit("#/", 1)[-1], p.severity) for p in missing.problems} == {
+        ("license", "error"), ("citation", "error"), ("visual_degrees", "warning")}
+    assert all("looked for" in p.message and "--metadata meta.yaml" in p.fix for p in missing.problems)
+    columns = validate_path(write_csv(tmp_path, "stimulus_id,filename,license,citation,visual_degrees\n"
+                                                "a,a.png,MIT,Doe 2024,8\nb,b.png,MIT,Doe 2023,8\n"))
+    assert [(p.code, p.where.rsplit("#/", 1)[-1]) for p in columns.problems] == [("INCONSISTENT_METADATA", "citation")]
+
+
+def test_shared_files_mixed_formats_and_sizes_and_lying_suffixes_are_flagged(tmp_path):
+    from PIL import Image
+
+    write_images(tmp_path, ["a", "b"])
+    Image.new("RGB", (20, 20)).save(tmp_path / "big.png")
+    Image.new("RGB", (8, 6)).save(tmp_path / "photo.jpg", "JPEG")
+    Image.new("RGB", (8, 6)).save(tmp_path / "fake.jpg", "PNG")  # a PNG named .jpg
+    csv = write_csv(tmp_path, "stimulus_id,filename\na,a.png\nb,b.png\nc,a.png\nd,big.png\ne,photo.jpg\nf,fake.jpg\n")
+    report = validate_path(csv, metadata=META)
+    assert report.valid  # all warnings
+    assert located(report) == {
+        ("SHARED_FILE", f"{csv}:row 4:column filename [stimulus_id=c]"),
+        ("IMAGE_SIZES_DIFFER", f"{csv}#/images"),
+        ("IMAGE_FORMATS_MIXED", f"{csv}#/images"),
+        ("IMAGE_FORMAT_MISMATCH", f"{csv}:row 7:column filename [stimulus_id=f]"),
+    }
+    shared = next(p for p in report.problems if p.code == "SHARED_FILE")
+    assert "named by 2 stimulus ids (a, c)" in shared.message
+    sizes = next(p for p in report.problems if p.code == "IMAGE_SIZES_DIFFER")
+    assert "8x6 x 5" in sizes.message and "20x20 x 1" in sizes.message

@@ -122,15 +122,13 @@ def check_rows(rows: list[Row], root: Path, out: Checked, check_hashes: bool = T
 
 def _shared_files(rows: list[Row], out: Checked) -> None:
     """One file named by several stimulus ids: the stimuli are the same image under different ids."""
+    keyed = [(_file_key(row.file), row) for row in rows if row.file is not None and row.stimulus_id is not None]
+    repeated = {key for key, n in Counter(key for key, _ in keyed).items() if n > 1}  # usually none: one pass, no lists
     ids_of: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.file is not None and row.stimulus_id is not None:
-            file = row.file.replace("\\", "/")
-            key = os.path.normpath(file) if "./" in file or "//" in file else file  # normpath only where it changes something
+    for key, row in keyed:
+        if key in repeated:
             ids_of.setdefault(key, []).append(row)
     for file, named in ids_of.items():
-        if len(named) < 2:
-            continue
         ids = sorted({r.stimulus_id for r in named})
         if len(ids) > 1:
             shown = ", ".join(ids[:5]) + (f", ... ({len(ids)} in all)" if len(ids) > 5 else "")
@@ -138,3 +136,9 @@ def _shared_files(rows: list[Row], out: Checked) -> None:
                             f"file {file!r} is named by {len(ids)} stimulus ids ({shown})",
                             "one id per image: give each stimulus its own file, or merge the ids if they are one stimulus",
                             severity="warning"))
+
+
+def _file_key(file: str) -> str:
+    """The file a path names, so that 'a/./b.png' and 'a/b.png' compare equal (normpath only where it changes something)."""
+    file = file.replace("\\", "/")
+    return os.path.normpath(file) if "./" in file or "//" in file else file
