@@ -96,3 +96,12 @@ def test_analyse_writes_png_and_svg_for_each_part(board_home, tmp_path):
         assert open(plot["png"], "rb").read(8) == b"\x89PNG\r\n\x1a\n"
         assert "<svg" in open(plot["svg"]).read()
     assert [t["task"] for t in result["task"]["tasks"]] == [TASK]
+
+
+def test_tasks_against_one_benchmark_or_an_unknown_name(board_home):
+    found = board.load(board_home.settings)
+    it = analysis.brain_scores(found, VISION[-1])
+    assert it["model-b@1.0.0"] == board_home.scores[("model-b@1.0.0", VISION[-1])][0] and "model-c@1.0.0" not in it  # missing
+    with pytest.raises(UsageError) as caught:
+        analysis.brain_scores(found, "V5")
+    assert caught.value.problems[0].code == "UNKNOWN_BENCHMARK" and VISION[0] in caught.value.problems[0].fix

@@ -114,3 +114,12 @@ def test_site_from_real_scores(engine, tmp_path):
     benchmark = next((out / "benchmarks").glob("sim.MajajHong2015.IT-pls*.html")).read_text()
     assert "Majaj, Hong, Solomon &amp; DiCarlo (2015)" in benchmark and "Generative model" in benchmark
     assert (out / "analysis.html").read_text().count("at least 3 models") == 1  # two models: said, no plot
+
+
+def test_site_analysis_page_shows_task_csv(board_home, tmp_path):
+    csv = tmp_path / "tasks.csv"
+    csv.write_text("model,task,value\n" + "".join(f"model-{c},imagenet-top1,{0.1 * i}\n" for i, c in enumerate("bcdefgh")))
+    done = braindock(board_home.settings.home, "site", "-o", str(tmp_path / "site"), "--task", str(csv))
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "site" / "analysis.html").read_text()
+    assert "imagenet-top1" in page and "Benjamini-Hochberg" in page and (tmp_path / "site" / "analysis" / "brain-vs-task.svg").is_file()
