@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..output import add_json_flag, console, print_json
+from ..errors import BraindockError, Problem
+from ..output import add_json_flag, console, err_console, print_json
 from ..provenance.ledger import Ledger
 
 
@@ -21,25 +22,44 @@ def _fmt(value: float | None) -> str:
     return "missing" if value is None else f"{value:.3f}"
 
 
+def _nothing_selected(records, benchmark: str | None, version: str | None) -> BraindockError:
+    """--benchmark / --benchmark-version matched no score: say so, with the benchmarks and versions that exist."""
+    if benchmark and not any(r.benchmark == benchmark for r in records):
+        scored = sorted({r.benchmark for r in records})
+        return BraindockError(f"no scores for benchmark {benchmark!r}", [Problem(
+            "--benchmark", "NO_SUCH_BENCHMARK", f"the ledger has no score on {benchmark}",
+            f"use one of: {', '.join(scored)}" if scored else "score one first: braindock score MODEL_IMAGE BENCHMARK_IMAGE")])
+    existing = sorted({r.inputs["benchmark"]["version"] for r in records if not benchmark or r.benchmark == benchmark})
+    return BraindockError(f"no scores at benchmark version {version}", [Problem(
+        "--benchmark-version", "NO_SUCH_VERSION", f"the ledger has no score on version {version}" + (f" of {benchmark}" if benchmark else ""),
+        f"use one of: {', '.join(existing)} (or leave the option out for the latest)" if existing
+        else "score one first: braindock score MODEL_IMAGE BENCHMARK_IMAGE")])
+
+
 def run(args, settings) -> int:
     from rich.table import Table
 
     from ..reporting import board, leaderboard
     from ..store import Store
 
-    table_rows = leaderboard.rows(Ledger(settings.ledger_path).records(), args.benchmark_version, args.benchmark)
+    records = Ledger(settings.ledger_path).records()
+    table_rows = leaderboard.rows(records, args.benchmark_version, args.benchmark)
+    if not table_rows and (args.benchmark or args.benchmark_version):
+        raise _nothing_selected(records, args.benchmark, args.benchmark_version)
     if not table_rows:
         if args.json:
             print_json({"rows": [], "matrix": {}, "averages": {}, "conflicts": {}})
         else:
-            console.print("The ledger is empty: run `braindock score MODEL_IMAGE BENCHMARK_IMAGE` first.")
+            console.print(f"The ledger ({settings.ledger_path}) is empty: run `braindock score MODEL_IMAGE BENCHMARK_IMAGE` first"
+                          + ("; no plot drawn." if args.plot else "."), highlight=False)
         return 0
     found = board.build(table_rows, settings.home, Store(settings.store_dir))
     conflicts = leaderboard.conflicts(table_rows)
     if args.plot:
         from ..reporting.plots import plot_leaderboard
 
-        plot_leaderboard(table_rows, Path(args.plot))
+        saved = plot_leaderboard(table_rows, Path(args.plot))
+        (err_console if args.json else console).print(f"plot saved to {saved.resolve()}", highlight=False)
     domains = [d for d in board.DOMAINS if found.brain_benchmarks(d)]
     if args.json:
         print_json({
