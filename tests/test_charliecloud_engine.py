@@ -12,9 +12,9 @@ CONFIG = {"Entrypoint": ["python3", "/model/model.py"], "Env": ["PATH=/usr/bin:/
 
 
 def _spec(tmp_path, **changes):
-    fields = dict(image="m:1", command=("run", "/input/request.json"),
-                  mounts=(Mount(tmp_path / "in", "/input"), Mount(tmp_path / "out", "/output", read_only=False)),
-                  limits=Limits(memory="2g", pids=64, timeout_s=10), env=(("BRAINDOCK_INPUT", "/input"),))
+    fields = {"image": "m:1", "command": ("run", "/input/request.json"),
+              "mounts": (Mount(tmp_path / "in", "/input"), Mount(tmp_path / "out", "/output", read_only=False)),
+              "limits": Limits(memory="2g", pids=64, timeout_s=10), "env": (("BRAINDOCK_INPUT", "/input"),)}
     return ContainerRun(**{**fields, **changes})
 
 

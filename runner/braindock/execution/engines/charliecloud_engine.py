@@ -150,10 +150,9 @@ class CharliecloudEngine(Engine):
         for target in ("/tmp", *(m.target for m in spec.mounts)):  # ch-run binds only onto paths the image has
             mount_point(root, target)
         args = run_args(spec, root, config, os.getpid())
-        environment = {**os.environ, "USER": os.environ.get("USER") or str(os.getuid())}  # ch-run wants $USER; --unset-env clears it inside
         start = time.monotonic()
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   env=environment, start_new_session=True)
+                                   env=_with_user(), start_new_session=True)
         timed_out = False
         try:
             stdout, stderr = process.communicate(timeout=spec.limits.timeout_s)
@@ -183,7 +182,7 @@ class CharliecloudEngine(Engine):
         staging.mkdir(parents=True)
         try:
             converted = subprocess.run(["ch-convert", "--in-fmt", "docker", "--out-fmt", "dir", image, str(staging / "rootfs")],
-                                       capture_output=True, text=True, env={**os.environ, "USER": os.environ.get("USER") or str(os.getuid())})
+                                       capture_output=True, text=True, check=False, env=_with_user())
             if converted.returncode != 0:
                 raise EngineError(f"ch-convert could not convert {image}", [Problem(image, "CONVERT_FAILED", f"exit {converted.returncode}",
                                                                                     "read ch-convert's output below")],
@@ -212,6 +211,11 @@ class CharliecloudEngine(Engine):
 
     def load(self, path: Path) -> list[str]:
         return self.docker.load(path)
+
+
+def _with_user() -> dict[str, str]:
+    """The runner's environment with $USER, which ch-run and ch-convert want (--unset-env keeps it out of the container)."""
+    return {**os.environ, "USER": os.environ.get("USER") or str(os.getuid())}
 
 
 def _kill_group(pid: int) -> None:
