@@ -23,9 +23,9 @@ CONTAINED = {
     "ipv6": ("hostile", "net_ipv6", "NETWORK_ATTEMPT", ["tried to connect or send"], {}),
     # file system and privileges: every write outside /output and every escalation is refused by the kernel
     "writes to /input": ("hostile", "write_input", "CONTAINER_FAILED",
-                         ["FACT write /input: denied (Read-only file system)", "FACT create in /input: denied (Read-only file system)"], {}),
+                         ["FACT write /input: denied", "FACT create in /input: denied (Read-only file system)"], {}),
     "writes to /": ("hostile", "write_root", "CONTAINER_FAILED",
-                    ["FACT write /: denied (Read-only file system)", "FACT write /etc/passwd: denied (Read-only file system)"], {}),
+                    ["FACT write /: denied (Read-only file system)", "FACT write /etc/passwd: denied"], {}),
     "setuid root": ("hostile", "setuid", "CONTAINER_FAILED",
                     ["FACT uid: 65534 65534", "FACT setuid 0: denied (Operation not permitted)", "CapEff:\t0000000000000000",
                      "NoNewPrivs:\t1"], {}),
@@ -42,7 +42,7 @@ CONTAINED = {
     "many files under the quota each": ("hostile", "many_files", "OUTPUT_OVER_QUOTA", ["part-000.bin (8.0 MiB)"], {}),
     # the response: only response.json and the files it names, each within the contract
     "unnamed extra file": ("faulty", "extra_file", "UNNAMED_FILE", ["debug.log (12 bytes)"], {}),
-    "NaN": ("faulty", "nan", "NAN_IN_ACTIVATIONS", ["'grating_045'"], {}),
+    "NaN": ("faulty", "nan", "NAN_IN_ACTIVATIONS", ["non-finite values for stimulus_id(s) 'boats_000'"], {}),  # its 2nd stimulus
     "infinity": ("hostile", "inf", "NAN_IN_ACTIVATIONS", ["non-finite values for stimulus_id"], {}),
     "short .npy": ("hostile", "short_npy", "BAD_NPY", ["'descr': '<f4'", "a header declaring dtype <f4, shape (640, 72, 1)"], {}),
     "missing stimulus": ("faulty", "drop_stimulus", "MISSING_STIMULUS", ["1 requested stimulus_id(s) not answered"], {}),

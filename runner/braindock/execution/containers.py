@@ -139,6 +139,7 @@ def run_model(engine: Engine, settings: Settings, image: str, input_dir: Path, o
     """Run the model on a laid-out request. ContainerError (with its log's first and last lines) unless it exits 0 in
     time without touching the network; ResponseError when /output is over its quota or holds files the response does not name."""
     who = f"model {image}"
+    _claimed(settings, input_dir)  # the request's folder too: a leftover for the reaper once this process is gone
     spec = model_run_spec(image, settings.limits, input_dir, output_dir, _claimed(settings, output_dir))
     result = engine.run(spec)
     responses.check_output_size(output_dir, spec.output_quota, who)
