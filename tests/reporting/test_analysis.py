@@ -1,7 +1,7 @@
 """The analyses against independent computations (numpy's corrcoef, BH by hand), and their refusals."""
 import numpy as np
 import pytest
-from boards import TASK, VISION, score_record
+from boards import LANGUAGE, TASK, VISION, score_record
 from braindock.errors import UsageError, ValidationError
 from braindock.reporting import analysis, board
 
@@ -39,6 +39,7 @@ def test_task_relation_with_benjamini_hochberg_by_hand(board_home):
     tasks = {"tracks quality": {k: board_home.quality.get(k, 0.5) + 0.01 * rng.normal() for k in keys},
              "noise": {k: float(rng.normal()) for k in keys}}
     result = analysis.task_relation(found, tasks, "vision", n_boot=200)
+    assert {row["against"] for row in result["tasks"]} == {"vision"}
     rows = {row["task"]: row for row in result["tasks"]}
     assert result["correction"] == "Benjamini-Hochberg"
     models = {m.key: m for m in found.models}
@@ -105,3 +106,15 @@ def test_tasks_against_one_benchmark_or_an_unknown_name(board_home):
     with pytest.raises(UsageError) as caught:
         analysis.brain_scores(found, "V5")
     assert caught.value.problems[0].code == "UNKNOWN_BENCHMARK" and VISION[0] in caught.value.problems[0].fix
+
+
+def test_an_engineering_task_is_related_to_its_own_domain(home):
+    for name, brain, perplexity in (("lm-a", 0.2, 90.0), ("lm-b", 0.4, 60.0), ("lm-c", 0.5, 40.0)):
+        home.add(score_record(name, LANGUAGE[0], brain, modality="text"))
+        home.add(score_record(name, "sim.NextWord-perplexity", perplexity, modality="text", engineering=True))
+    for name, score in (("v-a", 0.1), ("v-b", 0.3), ("v-c", 0.2)):
+        home.add(score_record(name, VISION[0], score))
+    found = board.load(home.settings)
+    (row,) = analysis.task_relation(found, analysis.engineering_tasks(found))["tasks"]
+    assert row["against"] == "language" and row["n"] == 3
+    assert row["r"] == pytest.approx(np.corrcoef([0.2, 0.4, 0.5], [90.0, 60.0, 40.0])[0, 1])  # lower perplexity, higher score

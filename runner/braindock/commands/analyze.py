@@ -10,9 +10,9 @@ from ..reporting.board import DOMAINS
 def add_parser(subparsers):
     parser = subparsers.add_parser("analyze", help="relate benchmarks to one another and to task performance (plots + tables)")
     parser.add_argument("--task", metavar="CSV", help="task values to relate brain scores to: columns model,task,value")
-    parser.add_argument("--domain", choices=DOMAINS, default="vision", help="the brain benchmarks averaged and held out (default vision)")
+    parser.add_argument("--domain", choices=DOMAINS, default="vision", help="the domain of benchmark n+1 and of --task values (default vision)")
     parser.add_argument("--against", metavar="BENCHMARK",
-                        help="correlate tasks with this benchmark's score instead of the domain's average brain score")
+                        help="correlate every task with this benchmark's score (default: the average brain score of the task's domain)")
     parser.add_argument("-o", "--output", default="braindock-analysis", help="folder for the PNG and SVG plots (default ./braindock-analysis)")
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples over models for the 95%% intervals")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap and of the subset draws")
@@ -50,12 +50,12 @@ def run(args, settings) -> int:
     console.print(pairs)
     if apart:
         console.print(f"{len(apart)} pair(s) of benchmarks share no model (e.g. vision and language); left out above, kept in --json")
-    tasks_table = Table(title=f"brain score ({result['task']['against']}) against task performance; p corrected: {result['task']['correction']}")
-    for column in ("task", "r", "95% CI", "p", "p corrected", "n models", "mean task value"):
+    tasks_table = Table(title=f"brain score against task performance; p corrected: {result['task']['correction']}")
+    for column in ("task", "brain score", "r", "95% CI", "p", "p corrected", "n models", "mean task value"):
         tasks_table.add_column(column)
     for t in result["task"]["tasks"]:
         interval = f"[{t['ci95'][0]:.2f}, {t['ci95'][1]:.2f}]" if t["ci95"] else (t["reason"] or "")
-        tasks_table.add_row(t["task"], _r(t["r"]), interval, _p(t["p"]), _p(t.get("p_corrected")), str(t["n"]), _r(t["mean_task_value"]))
+        tasks_table.add_row(t["task"], t["against"], _r(t["r"]), interval, _p(t["p"]), _p(t.get("p_corrected")), str(t["n"]), _r(t["mean_task_value"]))
     console.print(tasks_table if result["task"]["tasks"] else result["task"]["reason"])
     curve = Table(title=f"benchmark n+1 ({result['next_benchmark']['domain']})")
     for column in ("k", "mean Spearman with benchmark k+1", "SD", "comparisons"):

@@ -118,15 +118,20 @@ def read_task_csv(path: Path, board: Board) -> dict[str, dict[str, float]]:
     return tasks
 
 
-def task_relation(board: Board, tasks: dict[str, dict[str, float]], against: str = "vision", n_boot: int = 1000, seed: int = 0) -> dict:
+def task_relation(board: Board, tasks: dict[str, dict[str, float]], against: str | None = None, domain: str = "vision",
+                  n_boot: int = 1000, seed: int = 0) -> dict:
     """Per task: Pearson r between brain score and task value over the models having both, its p, the p corrected
-    for the number of tasks (Benjamini-Hochberg), n models and the mean task value."""
-    brain = brain_scores(board, against)
+    for the number of tasks (Benjamini-Hochberg), n models and the mean task value. The brain score is `against`
+    (a domain's average or one benchmark); by default an engineering benchmark's own domain, else `domain`."""
+    own = {b.identifier: b.domain for b in board.engineering_benchmarks()}
     table = []
     for task, values in sorted(tasks.items()):
+        target = against or own.get(task, domain)
+        brain = brain_scores(board, target)
         keys = [k for k in values if k in brain]
         result = correlate([brain[k] for k in keys], [values[k] for k in keys], n_boot, seed)
-        table.append({"task": task, "models": keys, "n": len(keys), "mean_task_value": float(np.mean([values[k] for k in keys])) if keys else None,
+        table.append({"task": task, "against": target, "models": keys, "n": len(keys),
+                      "mean_task_value": float(np.mean([values[k] for k in keys])) if keys else None,
                       "r": result.get("pearson", {}).get("r"), "p": result.get("pearson", {}).get("p"),
                       "ci95": result.get("pearson", {}).get("ci95"), "spearman": result.get("spearman", {}).get("r"),
                       "reason": result.get("reason"), "points": [[brain[k], values[k]] for k in keys]})
@@ -134,7 +139,7 @@ def task_relation(board: Board, tasks: dict[str, dict[str, float]], against: str
     if tested:
         for row, corrected in zip(tested, stats.false_discovery_control([row["p"] for row in tested], method="bh")):
             row["p_corrected"] = float(corrected)
-    return {"against": against, "correction": CORRECTION, "tasks": table}
+    return {"against": against or f"each task's domain ({domain} for --task values)", "correction": CORRECTION, "tasks": table}
 
 
 def next_benchmark(board: Board, domain: str = "vision", max_subsets: int = 200, seed: int = 0) -> dict:
@@ -180,7 +185,7 @@ def analyse(board: Board, out: Path, tasks: dict[str, dict[str, float]] | None =
     tasks = {**engineering_tasks(board), **(tasks or {})}
     result = {"models": [m.key for m in board.models],
               "correlations": benchmark_correlations(board, n_boot, seed),
-              "task": task_relation(board, tasks, against or domain, n_boot, seed),
+              "task": task_relation(board, tasks, against, domain, n_boot, seed),
               "next_benchmark": next_benchmark(board, domain, seed=seed)}
     if any("pearson" in p for p in result["correlations"]["pairs"]):
         result["correlations"]["plots"] = {m: figures.correlation_heatmap(result["correlations"], m, out / f"correlation-{m}")

@@ -67,7 +67,7 @@ def task_scatter(result: dict, stem: Path) -> dict[str, str]:
         ax.scatter(points[:, 0], points[:, 1], s=16)
         note = task["reason"] if task["r"] is None else f"r = {task['r']:.2f}, p corr. = {task['p_corrected']:.3g}, n = {task['n']}"
         ax.set_title(f"{_short(task['task'])}\n{note}", fontsize=8)
-        ax.set_xlabel(f"brain score ({_short(result['against'])})")
+        ax.set_xlabel(f"brain score ({_short(task['against'])})")
         ax.set_ylabel("task value")
     for ax in list(axes.flat)[len(tasks):]:
         ax.set_visible(False)

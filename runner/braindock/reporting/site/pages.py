@@ -207,7 +207,7 @@ def analysis_page(result: dict | None, reason: str | None, built: str) -> str:
     heat = (f'<div class="plots">{"".join(_figure(c["plots"][m], f"correlation-{m}") for m in ("spearman", "pearson"))}</div>'
             if "plots" in c else f"<p>{escape(c['reason'])}</p>")
     tasks = "".join(
-        f'<tr><td>{escape(x["task"])}</td><td class="num">{num(x["r"])}</td><td class="num">{num(x["p"], 4)}</td>'
+        f'<tr><td>{escape(x["task"])}</td><td>{escape(x["against"])}</td><td class="num">{num(x["r"])}</td><td class="num">{num(x["p"], 4)}</td>'
         f'<td class="num">{num(x.get("p_corrected"), 4)}</td><td class="num">{x["n"]}</td><td class="num">{num(x["mean_task_value"])}</td></tr>'
         for x in t["tasks"])
     task_plot = _figure(t["plot"], "brain-vs-task") if "plot" in t else f"<p>{escape(t['reason'])}</p>"
@@ -218,8 +218,8 @@ def analysis_page(result: dict | None, reason: str | None, built: str) -> str:
             f'<h2 id="correlations">Benchmarks related to one another</h2><p>{escape(c["interval"])}, {c["bootstrap"]} resamples.</p>{heat}'
             f'<table><thead><tr><th>benchmark</th><th>benchmark</th><th>n models</th><th>Spearman [95% CI]</th><th>Pearson [95% CI]</th></tr></thead>'
             f'<tbody>{pairs}</tbody></table><p>{apart} pair(s) share no model (e.g. a vision and a language benchmark) and are left out.</p>'
-            f'<h2 id="task">Brain score ({escape(t["against"])}) against task performance</h2>{task_plot}'
-            f'<table><thead><tr><th>task</th><th>r</th><th>p</th><th>p corrected ({escape(t["correction"])})</th><th>n models</th>'
+            f'<h2 id="task">Brain score against task performance</h2>{task_plot}'
+            f'<table><thead><tr><th>task</th><th>brain score</th><th>r</th><th>p</th><th>p corrected ({escape(t["correction"])})</th><th>n models</th>'
             f'<th>mean task value</th></tr></thead><tbody>{tasks}</tbody></table>'
             f'<h2 id="next">Benchmark n+1 ({escape(n["domain"])})</h2><p>How well a model\'s mean over k benchmarks predicts its rank on a held-out one '
             f'(mean Spearman over held-out benchmarks and subsets).</p>{next_plot}'
