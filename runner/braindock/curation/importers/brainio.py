@@ -449,7 +449,12 @@ def import_assembly(nc_path: str | Path, out: str | Path, metadata: dict | str |
         raise ValidationError(f"{nc_path} cannot be imported", opened)
     notes: list[str] = []
     with dataset:
-        array = array.load()
+        try:
+            array = array.load()
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError) as exc:  # damaged data blocks
+            raise ValidationError(f"{nc_path} cannot be imported", [Problem(
+                str(nc_path), "UNREADABLE_NETCDF", f"could not read the data; the reader said: {type(exc).__name__}: {str(exc)[:200]}",
+                "re-write the file with xarray (DataArray.to_netcdf)")]) from None
     groups = hdf5_groups(nc_path)
     if str(array.name).startswith("__xarray_dataarray_variable__") or array.name is None:
         notes.append("the data variable was unnamed (__xarray_dataarray_variable__); named it 'data'")

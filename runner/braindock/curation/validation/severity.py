@@ -97,7 +97,8 @@ class SeverityConfig:
         except FileNotFoundError:
             raise UsageError(f"{path} not found", [Problem(str(path), "FILE_NOT_FOUND", "severity config does not exist", "check the path")]) from None
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{path} is not valid YAML", [Problem(str(path), "BAD_YAML", str(exc)[:300], "fix the YAML syntax")]) from None
+            raise UsageError(f"{path} is not valid YAML", [Problem(str(path), "BAD_YAML", f"not valid YAML; the YAML parser said: {str(exc)[:300]}",
+                                                                                           "fix the YAML syntax")]) from None
         return cls.from_dict(raw, str(path))
 
 

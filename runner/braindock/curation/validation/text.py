@@ -51,7 +51,8 @@ def load_document(path: Path, schema_name: str, out: Checked) -> Any:
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        out.add(Problem(str(path), "BAD_JSON", str(exc)[:300], "write valid UTF-8 JSON (check quotes and commas)"))
+        out.add(Problem(str(path), "BAD_JSON", f"not valid JSON; the JSON parser said: {str(exc)[:300]}",
+                        "write valid UTF-8 JSON (check quotes and commas)"))
         return None
     out.add(*schemas.problems(document, schema_name, str(path)))
     return document
