@@ -47,7 +47,11 @@ def run(args, settings) -> int:
     source = Path(args.source)
     if args.format == "bundle":
         return _bundle(args, settings, source)
-    from ..curation.importers.brainio import import_assembly, import_stimulus_set, parse_bins
+    from ..curation.importers.brainio import (
+        import_assembly,
+        import_stimulus_set,
+        parse_bins,
+    )
     from .validate import print_report
 
     if not args.out:
