@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 from braindock.cli import main
-from braindock.execution.engines.base import LABEL_DEADLINE, LABEL_RUNNER_PID, LABEL_WORK_DIR
+from braindock.execution.engines.base import (
+    LABEL_DEADLINE,
+    LABEL_RUNNER_PID,
+    LABEL_WORK_DIR,
+)
 from conftest import IT_BENCHMARK, PIXELS
 
 from .conftest import NOTHING_LEFT, leftovers, make_home

@@ -8,7 +8,14 @@ import time
 
 from braindock.config import load_settings
 from braindock.execution import reaper
-from braindock.execution.engines.base import LABEL_DEADLINE, LABEL_RUNNER, LABEL_WORK_DIR, Engine, Managed, process_identity
+from braindock.execution.engines.base import (
+    LABEL_DEADLINE,
+    LABEL_RUNNER,
+    LABEL_WORK_DIR,
+    Engine,
+    Managed,
+    process_identity,
+)
 
 
 class ListingEngine(Engine):

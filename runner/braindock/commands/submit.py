@@ -66,8 +66,9 @@ def run(args, settings) -> int:
             for line in render_result(result):
                 console.print(line, highlight=False, soft_wrap=True)
 
-    from ..checks import check_model  # xarray: only when a submission is checked
-    from ..execution import containers  # the response contract (xarray): only when a submission is described
+    # xarray (check-model, the response contract): only when a submission is checked and described
+    from ..checks import check_model
+    from ..execution import containers
 
     image_id = engine.inspect(submission.image).image_id
     try:

@@ -61,7 +61,7 @@ def check_output_size(output_dir: Path, quota: int | None, who: str) -> None:
     """ResponseError when /output holds as much as `quota` bytes or more than MAX_OUTPUT_FILES entries (sizes named)."""
     entries = _listing(output_dir)
     files = {name: found for name, found in entries.items() if not stat.S_ISDIR(found.st_mode)}
-    total = sum(max(found.st_size, found.st_blocks * 512) for found in files.values())
+    total = sum(found.st_size for found in files.values())  # a sparse file counts in full
     if len(entries) > MAX_OUTPUT_FILES:
         raise ResponseError(f"{who}: /output holds too many files", [Problem(
             f"{who} /output", "TOO_MANY_FILES", f"more than {MAX_OUTPUT_FILES} entries", "write response.json and the few .npy files it names",

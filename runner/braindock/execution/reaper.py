@@ -20,7 +20,14 @@ import time
 from pathlib import Path
 
 from ..config import Settings
-from .engines.base import LABEL_DEADLINE, LABEL_RUNNER, LABEL_WORK_DIR, ContainerRun, Engine, runner_gone
+from .engines.base import (
+    LABEL_DEADLINE,
+    LABEL_RUNNER,
+    LABEL_WORK_DIR,
+    ContainerRun,
+    Engine,
+    runner_gone,
+)
 
 OWNER_FILE = ".braindock-owner"  # flock-ed by the process working in the folder, for as long as it lives
 UNCLAIMED_STALE_S = 3600.0  # a work folder nobody claimed is left alone this long (it may be being filled)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ...config import Limits
 
-
 _UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 

@@ -6,7 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import EngineError, Problem, UsageError, ValidationError
-from .base import LABEL_DEADLINE, NETWORK_TRAP, ContainerRun, Engine, ImageInfo, Managed, RunResult, container_name, memory_bytes, run_labels
+from .base import (
+    LABEL_DEADLINE,
+    NETWORK_TRAP,
+    ContainerRun,
+    Engine,
+    ImageInfo,
+    Managed,
+    RunResult,
+    container_name,
+    memory_bytes,
+    run_labels,
+)
+
 
 def run_kwargs(spec: ContainerRun, name: str | None = None, labels: dict[str, str] | None = None) -> dict[str, Any]:
     """docker SDK `containers.create` arguments for `spec` (pure, unit-testable without an engine)."""

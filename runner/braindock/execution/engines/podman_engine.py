@@ -9,7 +9,17 @@ import tomllib
 from pathlib import Path
 
 from ...errors import EngineError, Problem, UsageError
-from .base import LABEL_DEADLINE, NETWORK_TRAP, ContainerRun, Engine, ImageInfo, Managed, RunResult, container_name, run_labels
+from .base import (
+    LABEL_DEADLINE,
+    NETWORK_TRAP,
+    ContainerRun,
+    Engine,
+    ImageInfo,
+    Managed,
+    RunResult,
+    container_name,
+    run_labels,
+)
 
 PODMAN = "podman"
 
