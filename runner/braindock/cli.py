@@ -97,7 +97,10 @@ def reap_leftovers(settings) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(chosen_command(argv))
+    command = chosen_command(argv)
+    if command and command not in {declared(name)[0] for name in COMMAND_MODULES}:
+        command = ""  # not a command: argparse lists the choices (no module imported)
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.home)

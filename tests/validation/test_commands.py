@@ -70,3 +70,22 @@ def test_the_kinds_the_parser_offers_are_the_validators():
     from braindock.curation.validation import KINDS
 
     assert validate.KINDS == KINDS  # kept apart so that building the parser imports no checker
+
+
+def test_the_parser_lists_every_command_without_importing_them():
+    import subprocess
+    import sys
+
+    from braindock import cli
+
+    full = cli.build_parser()
+    choices = next(a for a in full._actions if a.dest == "command").choices
+    assert list(choices) == [cli.declared(name)[0] for name in cli.COMMAND_MODULES]
+    code = ("import sys; from braindock.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('braindock.commands.') or m in ('numpy', 'xarray')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+    assert loaded == "[]"
+    code = code.replace("['--help']", "['validate', '--help']")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+    assert loaded == "['braindock.commands.validate']"
