@@ -9,7 +9,7 @@ import xarray as xr
 from .alignment import align, fail, preview
 from .base import Metric, Score
 from .gram import as_rows, gram
-from .stats import standard_error
+from .stats import pearson, standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
 
@@ -163,7 +163,9 @@ class RDMSimilarity(Metric):
     """
 
     name: ClassVar[str] = "rdm"
-    version: ClassVar[str] = "1.1"  # 1.1: cross-validated subsets as Brain-Score draws them (test_size only)
+    # 1.1: cross-validated subsets as Brain-Score draws them (test_size only); 1.2: single pass as Pearson r of the
+    # triangles' ranks (last bits)
+    version: ClassVar[str] = "1.2"
     defaults: ClassVar[dict[str, Any]] = dict(SUBSET_DEFAULTS)
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
@@ -171,12 +173,15 @@ class RDMSimilarity(Metric):
         data = align(source, target, check_constant_target=False)
         if data.stimulus_ids.size < 4:
             raise fail(f"RSA needs at least 4 stimuli, got {data.stimulus_ids.size}", "stimuli", "TOO_FEW_STIMULI")
-        source_ranks = SubsetRanks(rdm(data.source, data.stimulus_ids, "source"))
-        target_ranks = SubsetRanks(rdm(data.target, data.stimulus_ids, "target"))
         subsets = stimulus_subsets(data, p)
-        everything = np.ones(data.stimulus_ids.size, dtype=bool)
-        masks = [everything] if subsets is None else [np.isin(np.arange(everything.size), rows) for rows in subsets]
-        per_split = subset_spearman(source_ranks, target_ranks, masks)
+        matrices = (rdm(data.source, data.stimulus_ids, "source"), rdm(data.target, data.stimulus_ids, "target"))
+        if subsets is None:  # one comparison: the two triangles' ranks (one sort each), no per-pair tables
+            upper = np.triu(np.ones(matrices[0].shape, dtype=bool), k=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                per_split = np.array([pearson(*(upper_triangle_ranks(m[upper]) for m in matrices))])
+        else:
+            masks = [np.isin(np.arange(data.stimulus_ids.size), rows) for rows in subsets]
+            per_split = subset_spearman(SubsetRanks(matrices[0]), SubsetRanks(matrices[1]), masks)
         if np.isnan(per_split).any():
             raise fail("RDM comparison is undefined: an RDM's upper triangle is constant", "source/target",
                        "CONSTANT_RDM")
