@@ -59,6 +59,8 @@ def test_a_trial_table_is_recognised_once_and_its_deduplicated_stimulus_set_is_v
     assert report.facts[str(csv)]["layout"] == "trial-table" and report.facts[str(csv)]["files_checked"] == 10
     meta = tmp_path / "meta.yaml"
     meta.write_text(yaml.safe_dump(SET_META))
+    code, out = run(capsys, "import", "brainio", csv, "--out", tmp_path / "set", "--metadata", meta)
+    assert code == 1 and "TRIAL_LEVEL_TABLE" in out.err and not (tmp_path / "set").exists()
     code, out = run(capsys, "import", "brainio", csv, "--deduplicate", "--out", tmp_path / "set", "--metadata", meta)
     assert code == 0, out.out
     document = json.loads((tmp_path / "set" / "stimulus_set.json").read_text())
