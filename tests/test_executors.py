@@ -3,7 +3,7 @@ import pytest
 from braindock.config import Limits
 from braindock.errors import UsageError
 from braindock.execution.executors import EXECUTORS, get_executor
-from braindock.execution.executors.slurm import sbatch_options
+from braindock.execution.executors.slurm import chunks, sbatch_options
 
 
 def test_an_unknown_executor_lists_the_known_ones():
@@ -17,5 +17,12 @@ def test_limits_become_slurm_options(tmp_path):
     options = sbatch_options(Limits(memory="4g", cpus=2.0, timeout_s=1800.0), tmp_path, "braindock-run", dependency="42")
     assert "--time=47" in options  # the container's 30 min limit x 1.5 for start-up and scoring, + 2 min
     assert "--mem=5120M" in options and "--cpus-per-task=2" in options  # 4 GiB for the container + 1 GiB for the worker
-    assert "--dependency=afterany:42" in options and f"--output={tmp_path}/braindock-run-%a.log" in options
+    assert "--dependency=afterany:42" in options and f"--output={tmp_path}/braindock-run-%A_%a.log" in options
     assert not any(o.startswith("--dependency") for o in sbatch_options(Limits(), tmp_path, "braindock-run"))
+
+
+def test_arrays_are_cut_below_slurms_max_array_size():
+    keys = [f"k{i}" for i in range(2503)]
+    cut = chunks(keys, 1000)
+    assert [len(c) for c in cut] == [1000, 1000, 503] and sum(cut, []) == keys
+    assert chunks([], 1000) == []

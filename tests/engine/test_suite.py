@@ -157,7 +157,7 @@ def test_a_task_slurm_ends_is_reported_with_its_state_and_log_tail(images, slurm
     deadline = time.monotonic() + 300
     while not (found := list(home.glob("suites/*/slurm-jobs.json"))) and time.monotonic() < deadline:
         time.sleep(0.5)
-    run_array = json.loads(found[0].read_text())["run"]["id"]
+    (run_array,) = [a["id"] for a in json.loads(found[0].read_text()) if a["stage"] == "run"]
     while "RUNNING" not in subprocess.run(["squeue", "-h", "-j", run_array, "-o", "%T"], capture_output=True, text=True).stdout:
         time.sleep(0.5)
     subprocess.run(["scancel", run_array], check=True)

@@ -45,7 +45,7 @@ def _slurm(*argv: str) -> str:
 def sbatch_options(limits, logs: Path, name: str, dependency: str | None = None) -> list[str]:
     """sbatch options for an array of worker tasks under `limits` (pure: unit-testable without Slurm)."""
     minutes = max(1, math.ceil(float(limits.timeout_s) * 1.5 / 60) + 2)  # the container's own limit, plus start-up and scoring
-    options = [f"--job-name={name}", f"--output={logs}/{name}-%a.log", f"--time={minutes}",
+    options = [f"--job-name={name}", f"--output={logs}/{name}-%A_%a.log", f"--time={minutes}",
                f"--mem={math.ceil(memory_bytes(limits.memory) / (1 << 20)) + 1024}M", f"--cpus-per-task={max(1, math.ceil(float(limits.cpus)))}",
                "--parsable", "--kill-on-invalid-dep=yes"]
     if dependency:
@@ -67,40 +67,42 @@ class SlurmExecutor(Executor):
         logs = worker.suite_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         arrays = self._submitted(worker)
+        mine, runs = [], []  # the arrays of this call; the run arrays the scores wait for
+        size = _array_size()
         for stage in (RUN, SCORE):
-            keys = [job.key for job in jobs if job.stage == stage]
-            if not keys:
-                continue
-            after = arrays[RUN]["id"] if stage == SCORE and RUN in arrays else None
-            (worker.suite_dir / f"{stage}-keys.json").write_text(json.dumps(keys))
-            command = shlex.join(worker.argv(stage)) + " --index $SLURM_ARRAY_TASK_ID"
-            job_id = _slurm("sbatch", *sbatch_options(worker.limits, logs, f"braindock-{stage}", after),
-                            f"--array=0-{len(keys) - 1}" + (f"%{self.jobs}" if self.jobs else ""),
-                            f"--wrap=exec {command}").strip().split(";")[0]
-            arrays[stage] = {"id": job_id, "keys": keys}
-            atomic_write(worker.suite_dir / JOBS_FILE, canonical_json(arrays))
-        self._watch(arrays, jobs, logs, ended)
+            for chunk in chunks([job.key for job in jobs if job.stage == stage], size):
+                keys_file = worker.suite_dir / f"{stage}-keys-{len(arrays)}.json"
+                atomic_write(keys_file, canonical_json(chunk))
+                command = shlex.join([*worker.argv(stage), "--keys", str(keys_file)]) + " --index $SLURM_ARRAY_TASK_ID"
+                after = ":".join(runs) if stage == SCORE and runs else None
+                job_id = _slurm("sbatch", *sbatch_options(worker.limits, logs, f"braindock-{stage}", after),
+                                f"--array=0-{len(chunk) - 1}" + (f"%{self.jobs}" if self.jobs else ""),
+                                f"--wrap=exec {command}").strip().split(";")[0]
+                array = {"stage": stage, "id": job_id, "keys": chunk}
+                arrays.append(array)
+                mine.append(array)
+                runs += [job_id] if stage == RUN else []
+                atomic_write(worker.suite_dir / JOBS_FILE, canonical_json(arrays))
+        self._watch(mine, jobs, logs, ended)
 
     def resume(self, worker: Worker, ended: Callable[[Ended], None]) -> None:
         """Wait for the tasks an earlier (killed) submitter left queued or running, reporting each as it ends."""
-        arrays = self._submitted(worker)
         active = self.running(worker)
         if active:
-            jobs = [Job(*name.split("-", 1)) for name in active]
-            self._watch(arrays, jobs, worker.suite_dir / "logs", ended)
+            self._watch(self._submitted(worker), [Job(*name.split("-", 1)) for name in active], worker.suite_dir / "logs", ended)
 
     def running(self, worker: Worker) -> dict[str, str]:
-        arrays = self._submitted(worker)
         states = {}
-        for stage, array in arrays.items():
+        for array in self._submitted(worker):
             for index, state in self._states(array["id"]).items():
                 if state in ACTIVE and index < len(array["keys"]):
-                    states[f"{stage}-{array['keys'][index]}"] = state
+                    states[f"{array['stage']}-{array['keys'][index]}"] = state
         return states
 
-    def _submitted(self, worker: Worker) -> dict:
+    def _submitted(self, worker: Worker) -> list[dict]:
+        """Every array submitted for this suite, by any submitter: stage, Slurm job id, the keys of its tasks."""
         path = worker.suite_dir / JOBS_FILE
-        return json.loads(path.read_text()) if path.exists() else {}
+        return json.loads(path.read_text()) if path.exists() else []
 
     def _states(self, array_id: str) -> dict[int, str]:
         """Array task index -> Slurm state, from scontrol (it keeps ended jobs for MinJobAge)."""
@@ -118,19 +120,32 @@ class SlurmExecutor(Executor):
                         states[index] = fields.get("JobState", "PENDING")
         return states
 
-    def _watch(self, arrays: dict, jobs: list[Job], logs: Path, ended: Callable[[Ended], None]) -> None:
+    def _watch(self, arrays: list[dict], jobs: list[Job], logs: Path, ended: Callable[[Ended], None]) -> None:
         wanted = {job.name: job for job in jobs}
         left = set(wanted)
         while left:
-            for stage, array in arrays.items():
+            for array in arrays:
                 for index, state in self._states(array["id"]).items():
-                    name = f"{stage}-{array['keys'][index]}" if index < len(array["keys"]) else None
+                    name = f"{array['stage']}-{array['keys'][index]}" if index < len(array["keys"]) else None
                     if name in left and state not in ACTIVE:
                         left.discard(name)
-                        log = "" if state in FINISHED else _tail(logs / f"braindock-{stage}-{index}.log")
+                        log = "" if state in FINISHED else _tail(logs / f"braindock-{array['stage']}-{array['id']}_{index}.log")
                         ended(Ended(wanted[name], state, log))
             if left:
                 time.sleep(self.poll_s)
+
+
+def chunks(keys: list[str], size: int) -> list[list[str]]:
+    """`keys` in arrays of at most `size` tasks (Slurm refuses an array past MaxArraySize)."""
+    return [keys[k:k + size] for k in range(0, len(keys), size)]
+
+
+def _array_size() -> int:
+    """Tasks one array may hold here: MaxArraySize - 1 (scontrol show config; Slurm's default 1001)."""
+    for line in _slurm("scontrol", "show", "config").splitlines():
+        if line.split("=")[0].strip() == "MaxArraySize":
+            return max(1, int(line.split("=")[1]) - 1)
+    return 1000
 
 
 def _tail(path: Path, lines: int = 15) -> str:
