@@ -5,19 +5,20 @@ from pathlib import Path
 
 import numpy as np
 
-from .leaderboard import Row
+from .leaderboard import Row, conflicts, model_key
 
 
 def plot_leaderboard(table: list[Row], path: Path) -> Path:
-    """Grouped bars: one group per benchmark, one bar per model (ceiled score ± error); missing pairs left empty."""
+    """Grouped bars: one group per benchmark, one bar per model image (ceiled score ± error); missing pairs left empty."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    models = sorted({r.model for r in table})
+    conflicting = conflicts(table)  # two images claiming one name: two bars, each labelled with its image ID
+    models = sorted({model_key(r, conflicting) for r in table})
     benchmarks = sorted({r.benchmark for r in table})
-    found = {(r.model, r.benchmark): r.record.result for r in table}
+    found = {(model_key(r, conflicting), r.benchmark): r.record.result for r in table}
     width = 0.8 / max(len(models), 1)
     figure, axes = plt.subplots(figsize=(min(14, 4 + 1.4 * len(benchmarks)), 4.5), layout="constrained")
     for k, model in enumerate(models):
