@@ -6,6 +6,8 @@ overhead = wall time - time inside model containers - time inside scoring, as a 
 jobs at once the containers' and the scorings' times are divided by N (they overlap). Then the same suite
 again: containers started (target 0) and its wall time (target < 10 s).
 Targets: overhead <= 5 % locally, <= 10 % through Slurm. The load average is printed first.
+Last, what 1,000 models x 50 benchmarks would cost at the measured per-run and per-score times, activation
+storage and record size (the README's "Scoring at scale" section quotes this table).
 
     python tests/bench/bench_suite.py [--model IMAGE ...] [--benchmark IMAGE ...] [--no-slurm]
 """
@@ -61,6 +63,33 @@ def fresh_copy(warm: Path, target: Path) -> Path:
     return target
 
 
+def at_scale(home: Path, models: int = 1000, benchmarks: int = 50) -> None:
+    """Extrapolate the measured suite in `home` (run with --jobs 1) to `models` x `benchmarks`."""
+    (folder,) = home.glob("suites/*")
+    plan = json.loads((folder / "plan.json").read_text())
+    timings = {p.stem: json.loads(p.read_text()) for p in folder.glob("timings/*.json")}
+    runs = [t for name, t in timings.items() if name.startswith("run-") and "container_s" in t]
+    scores = [t for name, t in timings.items() if name.startswith("score-") and "metric_s" in t]
+    pairs, n_models = len(plan["pairs"]), len({p["model_image_id"] for p in plan["pairs"]})
+    n_benchmarks = len({p["benchmark_image_id"] for p in plan["pairs"]})
+    runs_per_pair = len(plan["runs"]) / pairs
+    container_s = sum(t["container_s"] for t in runs) / len(runs)
+    metric_s = sum(t["metric_s"] for t in scores) / len(scores)
+    activations = sum(f.stat().st_size for f in (home / "store" / "objects").rglob("*") if f.is_file() and "/response/" in str(f))
+    activation_per_run = activations / max(1, len(runs))
+    ledger_per_record = (home / "ledger.sqlite").stat().st_size / pairs
+    total_pairs = models * benchmarks
+    total_runs = total_pairs * runs_per_pair
+    print(f"\nmeasured: {pairs} pairs of {n_models} models x {n_benchmarks} benchmarks, {len(plan['runs'])} distinct runs "
+          f"({runs_per_pair:.2f} per pair), {container_s:.1f} s per run in its container, {metric_s:.2f} s per score, "
+          f"{activation_per_run / 1e6:.1f} MB of activations per run, {ledger_per_record / 1e3:.1f} kB of ledger per record")
+    print(f"at {models:,} models x {benchmarks} benchmarks: {total_pairs:,} scores, {total_runs:,.0f} container runs, "
+          f"{total_runs * container_s / 3600:,.0f} container-hours (up to 2 CPUs each), {total_pairs * metric_s / 3600:,.0f} CPU-hours "
+          f"of scoring, {total_runs * activation_per_run / 1e12:.2f} TB of activations "
+          f"({benchmarks * runs_per_pair * activation_per_run / 1e9:.2f} GB per model), ledger {total_pairs * ledger_per_record / 1e9:.2f} GB",
+          flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", action="append", default=[])
@@ -89,6 +118,7 @@ def main() -> None:
             verdict = "met" if overhead <= target and started == requests and rerun_started == 0 and rerun_wall < RERUN_TARGET_S else "MISSED"
             print(f"{label:<16} {len(result['pairs']):>5} {wall:>7.1f}s {started:>10} {requests:>8} {containers:>12.1f}s "
                   f"{scoring:>9.1f}s {overhead:>7.1%} {target:>6.0%} | {rerun_wall:>5.1f}s {rerun_started:>10}  {verdict}", flush=True)
+        at_scale(root / "local_--jobs_1")
 
 
 if __name__ == "__main__":
