@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,10 @@ SECTION_DIMS = {"neuroid": "neuroid", "presentation": "presentation", "time_bins
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    """The sidecar schema document. Located like contract.schemas.spec_dir() without importing jsonschema, which
-    hints on a CSV do not need (validating a sidecar does, in _validator)."""
-    override = os.environ.get("BRAINDOCK_SPEC_DIR")
-    folder = Path(override) if override else Path(__file__).resolve().parents[3] / "spec"
-    return json.loads((folder / "v1" / SCHEMA_FILE).read_text(encoding="utf-8"))
+    """The sidecar schema document, from the spec/ folder every other schema comes from."""
+    from ..contract.schemas import SPEC_VERSION_DIR, spec_dir
+
+    return json.loads((spec_dir() / SPEC_VERSION_DIR / SCHEMA_FILE).read_text(encoding="utf-8"))
 
 
 @functools.cache
