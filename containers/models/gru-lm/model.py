@@ -63,9 +63,6 @@ def features(model, text: str):
 
 
 def run(request_path: str) -> None:
-    import numpy as np
-    import torch
-
     with open(request_path) as handle:
         request = json.load(handle)
     if request["modality"] != "text":
@@ -76,6 +73,9 @@ def run(request_path: str) -> None:
     task = request.get("task") or {"name": "passive"}
     if task["name"] not in TASKS:
         sys.exit(f"gru-lm: task {task['name']!r} is not listed by this model (it lists {TASKS})")
+    import numpy as np
+    import torch
+
     model, _ = load()
     ids = [s["stimulus_id"] for s in request["stimuli"]]
     response = {"spec_version": "1.0", "request_id": request["request_id"], "activations": {}}
