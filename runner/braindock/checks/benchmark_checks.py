@@ -15,8 +15,8 @@ from .. import metrics
 from ..contract.assemblies import average_repetitions
 from ..errors import BraindockError, Problem
 from ..execution.engines.base import TRAPPED_EXIT
+from ..metrics import Score
 from ..scoring import behavioral, readouts
-from ..scoring.neural import score_neural
 from .benchmark_session import BenchmarkSession
 from .result import CheckResult, SkipCheck, failed, passed, warned
 from .sandbox_checks import network_lines
@@ -129,21 +129,12 @@ def check_export_deterministic(session: BenchmarkSession) -> CheckResult:
     return passed(f"two exports wrote the same {len(first)} file(s)")
 
 
-def _trials(session: BenchmarkSession) -> xr.DataArray:
-    """What the manifest's ceiling is computed on: the region's single trials, time bins averaged (neural), or every trial."""
-    recordings = session.recordings
-    if session.manifest["kind"] == "behavioral":
-        return recordings
-    region = session.manifest["region"]
-    return recordings.isel(neuroid=(recordings["region"] == region).values).mean("time_bin")
-
-
 def check_ceiling_in_range(session: BenchmarkSession) -> CheckResult:
     """The manifest's ceiling is computable on the recordings and lies in (0, 1], above the normalisation's chance."""
     manifest = session.manifest
     spec = manifest["ceiling"]
     try:
-        ceiling = metrics.get_ceiling(spec["method"], **spec["parameters"])(_trials(session))
+        ceiling = session.ceiling
     except BraindockError as error:
         return failed(f"the ceiling {spec['method']!r} cannot be computed on the recordings: {error}",
                       "record enough repetitions (or subjects) with stimulus-driven signal for this ceiling", error.problems)
@@ -157,19 +148,22 @@ def check_ceiling_in_range(session: BenchmarkSession) -> CheckResult:
     return passed(f"{spec['method']} = {ceiling.value:.3f} ± {ceiling.error:.3f}")
 
 
-def _neural_control(session: BenchmarkSession, seed: int) -> float:
-    """Ceiled score of a model that is the recordings themselves, with the stimulus ids shuffled."""
+def _raw(manifest: dict, source: xr.DataArray, target: xr.DataArray) -> Score:
+    spec = manifest["metric"]
+    return metrics.get_metric(spec["name"], **spec["parameters"])(source, target)
+
+
+def _neural_control(session: BenchmarkSession, seed: int) -> Score:
+    """Raw score of a model that is the recordings themselves (repetitions averaged), with the stimulus ids shuffled."""
     manifest, recordings = session.manifest, session.recordings
-    region = recordings.isel(neuroid=(recordings["region"] == manifest["region"]).values)
-    means = average_repetitions(region)
-    ids = means["stimulus_id"].values
-    shuffled = xr.DataArray(means.values[:, :, None], dims=("presentation", "neuroid", "time_bin"),
-                            coords={"stimulus_id": ("presentation", np.random.default_rng(seed).permutation(ids)),
-                                    "neuroid_id": ("neuroid", means["neuroid_id"].values)})
-    return score_neural(manifest, recordings, shuffled).ceiled.value
+    target = average_repetitions(recordings.isel(neuroid=(recordings["region"] == manifest["region"]).values))
+    shuffled = xr.DataArray(target.values, dims=("presentation", "neuroid"),
+                            coords={"stimulus_id": ("presentation", np.random.default_rng(seed).permutation(target["stimulus_id"].values)),
+                                    "neuroid_id": ("neuroid", target["neuroid_id"].values)})
+    return _raw(manifest, shuffled, target)
 
 
-def _behavioral_control(session: BenchmarkSession, seed: int) -> float:
+def _behavioral_control(session: BenchmarkSession, seed: int) -> Score:
     """Ceiled score of the standard readout of random features (the same for a stimulus wherever it appears)."""
     benchmark, manifest = session.benchmark(), session.manifest
     test_ids = [s["stimulus_id"] for s in benchmark.stimulus_set["stimuli"]]
@@ -182,7 +176,7 @@ def _behavioral_control(session: BenchmarkSession, seed: int) -> float:
     else:
         read = readouts.readout_choices if manifest["task"] == "label" else readouts.readout_probabilities
         answer = read(features, fitting, test_ids)
-    return behavioral.score_behavioral(manifest, session.recordings, answer, {"source": "control"}).ceiled.value
+    return _raw(manifest, answer, session.recordings)
 
 
 def check_shuffled_control_near_zero(session: BenchmarkSession) -> CheckResult:
@@ -192,7 +186,11 @@ def check_shuffled_control_near_zero(session: BenchmarkSession) -> CheckResult:
     control = _neural_control if manifest["kind"] == "neural" else _behavioral_control
     what = "shuffled recordings" if manifest["kind"] == "neural" else "random features through the standard readout"
     try:
-        values = [control(session, seed) for seed in CONTROL_SEEDS]
+        ceiling = session.ceiling
+    except BraindockError:
+        raise SkipCheck("the ceiling cannot be computed (see ceiling_in_range)") from None
+    try:
+        values = [metrics.normalize(manifest["normalization"], control(session, seed), ceiling).value for seed in CONTROL_SEEDS]
     except BraindockError as error:
         return failed(f"the control ({what}) cannot be scored: {error}", "make the benchmark score a model whose "
                       "answers are unrelated to the stimuli (see the problems)", error.problems)

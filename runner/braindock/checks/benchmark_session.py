@@ -13,12 +13,14 @@ from pathlib import Path
 
 import xarray as xr
 
+from .. import metrics
 from ..config import Limits
 from ..contract.benchmark import Benchmark
 from ..curation.validation import validate_benchmark_export
 from ..errors import Problem
 from ..execution import containers
 from ..execution.engines import ContainerRun, Engine, ImageInfo, Mount, RunResult
+from ..metrics import Score
 from ..store import sha256_file
 from .result import SkipCheck
 
@@ -100,6 +102,19 @@ class BenchmarkSession:
     @cached_property
     def recordings(self) -> xr.DataArray:
         return self.benchmark().recordings()
+
+    @cached_property
+    def trials(self) -> xr.DataArray:
+        """What the ceiling is computed on: the region's single trials, time bins averaged (neural), or every trial."""
+        if self.manifest["kind"] == "behavioral":
+            return self.recordings
+        return self.recordings.isel(neuroid=(self.recordings["region"] == self.manifest["region"]).values).mean("time_bin")
+
+    @cached_property
+    def ceiling(self) -> Score:
+        """The manifest's ceiling on the recordings (computed once; its MetricError propagates, uncached)."""
+        spec = self.manifest["ceiling"]
+        return metrics.get_ceiling(spec["method"], **spec["parameters"])(self.trials)
 
     def close(self) -> None:
         shutil.rmtree(self.work_dir, ignore_errors=True)

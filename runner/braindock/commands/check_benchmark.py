@@ -19,26 +19,7 @@ def add_parser(subparsers):
 
 
 def run(args, settings) -> int:
-    from rich.markup import escape
-
     from ..checks.benchmark_suite import check_benchmark
-    from ..execution.engines import get_engine
-    from ..output import console, print_json
-    from .check_model import render_result
+    from .check_model import run_suite
 
-    engine = get_engine(settings.engine)
-    if not args.json:
-        console.print(escape(f"check-benchmark {args.image}"), highlight=False)
-
-    def show(result) -> None:
-        if not args.json:
-            for line in render_result(result):
-                console.print(line, highlight=False, soft_wrap=True)
-
-    report = check_benchmark(engine, settings, args.image, timeout_s=args.timeout, memory=args.memory, on_result=show)
-    if args.json:
-        print_json(report.to_dict())
-    else:
-        verdict = "conforms to" if report.ok else "does NOT conform to"
-        console.print(escape(f"{report.summary()}: {report.image} {verdict} the benchmark contract"), highlight=False)
-    return report.exit_code
+    return run_suite(args, settings, "check-benchmark", check_benchmark, "benchmark contract")

@@ -37,25 +37,30 @@ def render_result(result) -> list[str]:
     return lines
 
 
-def render(report) -> str:
-    return f"{report.summary()}: {report.image} {'conforms to' if report.ok else 'does NOT conform to'} the container contract"
+def render(report, contract: str = "container contract") -> str:
+    return f"{report.summary()}: {report.image} {'conforms to' if report.ok else 'does NOT conform to'} the {contract}"
 
 
-def run(args, settings) -> int:
-    from ..checks import check_model
-
+def run_suite(args, settings, command: str, suite, contract: str) -> int:
+    """Run `suite` (check_model or check_benchmark) on args.image, each result printed as it comes; the exit code."""
     engine = get_engine(settings.engine)
     if not args.json:
-        console.print(escape(f"check-model {args.image}"), highlight=False)
+        console.print(escape(f"{command} {args.image}"), highlight=False)
 
     def show(result) -> None:
         if not args.json:
             for line in render_result(result):
                 console.print(line, highlight=False, soft_wrap=True)
 
-    report = check_model(engine, settings, args.image, timeout_s=args.timeout, memory=args.memory, on_result=show)
+    report = suite(engine, settings, args.image, timeout_s=args.timeout, memory=args.memory, on_result=show)
     if args.json:
         print_json(report.to_dict())
     else:
-        console.print(escape(render(report)), highlight=False)
+        console.print(escape(render(report, contract)), highlight=False)
     return report.exit_code
+
+
+def run(args, settings) -> int:
+    from ..checks import check_model
+
+    return run_suite(args, settings, "check-model", check_model, "container contract")
