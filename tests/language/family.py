@@ -2,11 +2,13 @@
 
 Builds every language benchmark's export in-process (as its container does), runs each model image of the family
 once on all their stimuli (a real container run of a contract request), scores it with the runner's metrics and
-each benchmark's manifest (each ceiling computed once), and prints: a table of perplexity and ceiled scores per model; the correlation of
+each benchmark's manifest, and prints: perplexity and raw scores per model (ceilings are constants per benchmark and
+cancel in every correlation across models); the correlation of
 log perplexity with the language-network score (mean ceiled score over the neural benchmarks) across models with
 a bootstrap interval over models; and the Spearman correlation of every pair of benchmarks across models.
 
 Usage: python tests/language/family.py [--out DIR] [--json FILE] [IMAGE ...]   (default: the catalog's family)
+       python tests/language/family.py --report FILE   (the tables of a --json file)
 """
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "validity"))
 from braindock import metrics  # noqa: E402
-from braindock.metrics import Score  # noqa: E402
 from braindock.config import load_settings  # noqa: E402
 from braindock.contract import responses  # noqa: E402
 from braindock.contract.assemblies import average_repetitions  # noqa: E402
@@ -47,27 +48,13 @@ def export(name: str, out: Path) -> Benchmark:
 
 
 class Family:
-    """Every benchmark's export and ceiling (computed once), and each model's answers to all their stimuli from one
+    """Every benchmark's export, and each model's answers to all their stimuli from one
     real container run (one request: every benchmark's stimuli, ids prefixed by the benchmark, region language,
     and task next_word when the model lists it); stimuli are read independently, so one run answers them all."""
 
     def __init__(self, names: list[str], out: Path, engine, settings):
         self.engine, self.settings = engine, settings
         self.benchmarks = {name: export(name, out) for name in names}
-        self.ceilings = {name: self.ceiling(benchmark, out / name / "ceiling.json")
-                         for name, benchmark in self.benchmarks.items() if benchmark.manifest["kind"] == "neural"}
-
-    def ceiling(self, benchmark: Benchmark, cache: Path) -> Score:
-        """The benchmark's ceiling, kept beside its export (the extrapolation takes minutes; the export is fixed)."""
-        if cache.exists():
-            return Score(**json.loads(cache.read_text()))
-        spec = benchmark.manifest["ceiling"]
-        score = metrics.get_ceiling(spec["method"], **spec["parameters"])(self.trials(benchmark).mean("time_bin"))
-        kept = {"value": score.value, "error": score.error, "metric": score.metric, "version": score.version, "parameters": score.parameters}
-        cache.write_text(json.dumps(kept))
-        print(f"ceiling {benchmark.identifier}: {score.value:.3f}", flush=True)
-        return Score(**kept)
-
     @staticmethod
     def trials(benchmark: Benchmark):
         recordings = benchmark.recordings()
@@ -92,7 +79,8 @@ class Family:
         return activations, (read_next_word(response, request, who) if task else None)
 
     def scores(self, image: str) -> dict[str, float | None]:
-        """Ceiled score per benchmark (perplexity itself for the engineering one); None where the model cannot be scored."""
+        """Raw score per benchmark (r; perplexity for the engineering one); None where the model cannot be scored. A
+        benchmark's ceiling is one constant for every model, so correlations across models are the same ceiled or raw."""
         work = Path(tempfile.mkdtemp(prefix="family-", dir=self.settings.work_dir))
         try:
             activations, next_word = self.answers(image, work)
@@ -106,8 +94,7 @@ class Family:
                 source = activations.isel(presentation=mine)
                 source = source.assign_coords(stimulus_id=("presentation", [i.split("/", 1)[1] for i in source["stimulus_id"].values]))
                 spec = manifest["metric"]
-                raw = metrics.get_metric(spec["name"], **spec["parameters"])(source, average_repetitions(self.trials(benchmark)))
-                out[name] = metrics.normalize(manifest["normalization"], raw, self.ceilings[name]).value
+                out[name] = metrics.get_metric(spec["name"], **spec["parameters"])(source, average_repetitions(self.trials(benchmark))).value
             elif next_word is None:
                 out[name] = None
             else:
@@ -115,7 +102,7 @@ class Family:
                 answer = next_word.isel(word=rows)
                 answer = answer.assign_coords(stimulus_id=("word", [i.split("/", 1)[1] for i in answer["stimulus_id"].values]))
                 outcome = language.score_answer(manifest, benchmark.recordings(), answer)
-                out[name] = outcome.raw.value if manifest["kind"] == "engineering" else outcome.ceiled.value
+                out[name] = outcome.raw.value
             print(f"{name:<24} {image:<44} {out[name]}", flush=True)
         return out
 
@@ -160,21 +147,42 @@ def built(engine, image: str) -> bool:
     return True
 
 
+def markdown(scores: dict[str, dict[str, float | None]], analysis: dict) -> str:
+    """The README's tables: one row per model, then the correlations."""
+    names = [*LANGUAGE_NETWORK, *NEXT_WORD]
+    lines = ["| model | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    for image, row in scores.items():
+        cells = ["refused (no next_word)" if row[n] is None else f"{row[n]:.2f}" if n == "nextword-perplexity" else f"{row[n]:.3f}" for n in names]
+        lines.append(f"| `{image.split('/')[-1].removeprefix('model-').removesuffix(':1.0.0')}` | " + " | ".join(cells) + " |")
+    low, high = analysis["interval_95"]
+    lines += ["", f"log perplexity vs language-network score (mean r over {len(LANGUAGE_NETWORK)} benchmarks), "
+              f"{len(analysis['models'])} next-word models: Pearson r = {analysis['pearson_log_perplexity_vs_network']:.3f} "
+              f"(95 % bootstrap over models {low:.3f} to {high:.3f}), Spearman {analysis['spearman_log_perplexity_vs_network']:.3f}; "
+              f"vs reading times (Futrell2018) Pearson r = {analysis['pearson_log_perplexity_vs_reading']:.3f}", "",
+              "| benchmarks | Spearman across models |", "| --- | --- |"]
+    lines += [f"| {pair} | {value:.2f} |" for pair, value in analysis["benchmark_agreement"].items()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("images", nargs="*", default=[f"braindock/model-{m}:1.0.0" for m in FAMILY])
     parser.add_argument("--out", type=Path, help="where to build the exports (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="write the scores and the analysis here")
+    parser.add_argument("--report", type=Path, help="print the tables of a --json file written before; run nothing")
     args = parser.parse_args(argv)
+    if args.report:
+        kept = json.loads(args.report.read_text())
+        print(markdown(kept["scores"], analyse(kept["scores"])))
+        return 0
     settings = load_settings()
     settings.work_dir.mkdir(parents=True, exist_ok=True)
     engine = get_engine(settings.engine)
-    images = [image for image in args.images if built(engine, image)]
     out = args.out or Path(tempfile.mkdtemp(prefix="braindock-family-"))
     family = Family([*LANGUAGE_NETWORK, *NEXT_WORD], out, engine, settings)
-    scores = {image: family.scores(image) for image in images}
+    scores = {image: family.scores(image) for image in args.images if built(engine, image)}
     analysis = analyse(scores)
-    print(json.dumps(analysis, indent=1))
+    print(markdown(scores, analysis))
     if args.json:
         args.json.write_text(json.dumps({"scores": scores, "analysis": analysis}, indent=1))
     return 0
