@@ -29,8 +29,8 @@ import uuid
 from pathlib import Path
 
 from ...errors import EngineError, Problem, UsageError
-from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult
-from .docker_engine import DockerEngine, memory_bytes
+from .base import NETWORK_TRAP, ContainerRun, Engine, ImageInfo, RunResult, memory_bytes
+from .docker_engine import DockerEngine
 
 TOOLS = ("ch-run", "ch-convert", "unshare", "mount")
 # Runs inside the private mount namespace: binds each path before `--` onto itself read-only, then execs the rest.
