@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from braindock import metrics
 from braindock.contract import schemas
+from braindock.metrics.ceilings import CURVES
 from braindock.metrics.cka import ESTIMATORS
 from braindock.metrics.regression import REGRESSIONS
 from braindock.metrics.splits import SPLIT_KINDS
@@ -42,6 +43,8 @@ def test_enumerated_parameter_values_match_the_code():
     assert described["neural_predictivity"]["properties"]["regression"]["enum"] == list(REGRESSIONS)
     assert described["neural_predictivity"]["properties"]["split"]["enum"] == list(SPLIT_KINDS)
     assert sorted(described["cka"]["properties"]["estimator"]["enum"]) == sorted(ESTIMATORS)
+    curve = schemas.schema("ceilings")["$defs"]["parameters"]["extrapolation"]["properties"]["curve"]
+    assert curve["enum"] == list(CURVES)
 
 
 def test_normalisations_match_the_registry():
