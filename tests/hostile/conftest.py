@@ -12,23 +12,31 @@ from braindock.config import load_settings
 from braindock.execution.engines.base import LABEL_RUNNER, process_identity
 
 CONTAINERS = Path(__file__).parents[1] / "containers"
+# test model -> (build context, Dockerfile in it): the hostile model builds on the faulty one's files
+CONTEXTS = {"hostile": (CONTAINERS, "hostile/Dockerfile"), "faulty": (CONTAINERS / "faulty", None)}
 LIMITS = {"timeout_s": 20, "memory": "512m", "pids": 64, "output": "64m"}  # tight, so each attack ends in seconds
 
 
 @pytest.fixture(scope="session")
-def hostile_image(engine):
-    """hostile_image('net_udp') -> tag of the hostile test model built with that attack (rebuilt if removed meanwhile)."""
+def test_image(engine):
+    """test_image('hostile', 'net_udp') or test_image('faulty', 'nan') -> tag of that test model built with that fault.
+    Built when missing, even if built before: another test session on the same engine may have removed it."""
     from braindock.errors import UsageError
 
-    def build(fault: str) -> str:
-        tag = f"braindock-test/hostile:{fault.replace('_', '-')}"
+    def build(kind: str, fault: str) -> str:
+        tag = f"braindock-test/{kind}:{fault.replace('_', '-')}"
         try:
             engine.inspect(tag)
         except UsageError:
-            engine.build(CONTAINERS, tag, dockerfile="hostile/Dockerfile", build_args={"FAULT": fault})
+            engine.build(CONTEXTS[kind][0], tag, dockerfile=CONTEXTS[kind][1], build_args={"FAULT": fault})
         return tag
 
     return build
+
+
+@pytest.fixture(scope="session")
+def hostile_image(test_image):
+    return lambda fault: test_image("hostile", fault)
 
 
 @pytest.fixture(scope="session")

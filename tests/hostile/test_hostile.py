@@ -14,7 +14,7 @@ from .conftest import NOTHING_LEFT, leftovers, make_home
 
 pytestmark = pytest.mark.engine
 
-# scenario -> (image maker, fault, problem code, texts the error must show (message, problems or log), limits)
+# scenario -> (test model: tests/containers/<kind>, fault, problem code, texts the error must show (message, problems or log), limits)
 CONTAINED = {
     # network: each attempt kills the model (seccomp trap) and fails the score, even when the model ignores the error
     "tcp, error swallowed": ("hostile", "net_tcp_quiet", "NETWORK_ATTEMPT", ["SIGSYS from the network trap"], {}),
@@ -63,9 +63,9 @@ def error_text(document: dict) -> str:
 
 
 @pytest.mark.parametrize("scenario", list(CONTAINED))
-def test_attack_is_contained(scenario, engine, exported, hostile_image, faulty_image, tmp_path, capsys):
-    maker, fault, code, texts, limits = CONTAINED[scenario]
-    image = (hostile_image if maker == "hostile" else faulty_image)(fault)
+def test_attack_is_contained(scenario, engine, exported, test_image, tmp_path, capsys):
+    kind, fault, code, texts, limits = CONTAINED[scenario]
+    image = test_image(kind, fault)
     home = make_home(tmp_path, exported, **limits)
     started = time.monotonic()
     assert main(["--home", str(home), "score", image, IT_BENCHMARK, "--json"]) == 1

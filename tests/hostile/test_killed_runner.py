@@ -85,7 +85,7 @@ def watchdog_of(container: str) -> int:
     raise AssertionError(f"no watchdog for {container}")
 
 
-def test_when_the_watchdog_dies_too_the_next_command_reaps(engine, exported, hostile_image, faulty_image, tmp_path, capsys):
+def test_when_the_watchdog_dies_too_the_next_command_reaps(engine, exported, hostile_image, tmp_path, capsys):
     home = make_home(tmp_path, exported, timeout_s=120)
     runner, container = start_score(home, hostile_image("infinite_loop"))
     os.kill(watchdog_of(container.name), signal.SIGKILL)
@@ -93,7 +93,7 @@ def test_when_the_watchdog_dies_too_the_next_command_reaps(engine, exported, hos
     runner.wait()
     time.sleep(2)
     assert container.name in {c.name for c in engine.managed() if c.running}  # nobody left to stop it
-    assert main(["--home", str(home), "score", faulty_image("nan"), IT_BENCHMARK]) == 1
+    assert main(["--home", str(home), "score", hostile_image("inf"), IT_BENCHMARK]) == 1
     err = capsys.readouterr().err
     assert f"removed a leftover: container {container.name} (its runner is gone)" in err
     assert f"removed a leftover: work folder {container.labels[LABEL_WORK_DIR]}" in err
