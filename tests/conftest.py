@@ -25,13 +25,23 @@ def settings(tmp_path):
     return load_settings(tmp_path / "home")
 
 
+TEST_IMAGES = "braindock-test/*"  # every image a test builds is tagged so; all are removed when the session ends
+
+
 @pytest.fixture(scope="session")
 def engine():
+    """The Docker engine. When the session ends: every braindock-test/* image is removed, and the untagged images
+    (build stages, replaced tags) that appeared during the session."""
+    from braindock.commands.build import leftover_images, remove_images
     from braindock.execution.engines import get_engine
 
     docker = get_engine("docker")
     docker.client  # EngineError (a test error, not a skip) when no engine runs: run `containers/setup.sh`
-    return docker
+    before = set(leftover_images(docker))
+    yield docker
+    tagged = [tag for image in docker.client.api.images(filters={"reference": TEST_IMAGES}) for tag in image["RepoTags"] or ()]
+    remove_images(docker, tagged)
+    remove_images(docker, [i for i in leftover_images(docker) if i not in before])
 
 
 @pytest.fixture(scope="session")
