@@ -93,7 +93,7 @@ class Steps:
         took = time.monotonic() - begun
         line = f"{prefix} {end['text']} in {human_time(took)}"
         if self._bar:
-            self._bar.console.print(line, highlight=False, markup=False)
+            self._bar.console.print(line, highlight=False, markup=False, soft_wrap=True)
             self._bar.advance(self._task)
         else:
             self._line(line)
