@@ -75,11 +75,11 @@ def test_failed_describe_skips_every_run_check(settings):
     assert all(s.command == ("describe",) for s in engine.specs)
 
 
-def test_extra_file_only_warns(settings):
+def test_an_unnamed_file_fails_as_the_runner_refuses_it(settings):
     report, _ = report_for(settings, "extra_file")
     result = report.by_check()["files_stay_in_output"]
-    assert result.status is Status.WARNED and result.codes == {"EXTRA_FILE"}
-    assert report.exit_code == 0 and "1 with warnings" in report.summary()
+    assert result.status is Status.FAILED and result.codes == {"UNNAMED_FILE"}
+    assert report.exit_code == 1
 
 
 def test_limits_can_be_overridden(settings):

@@ -99,11 +99,11 @@ def test_timeout_is_reported_by_run_and_limits(faulty_report):
     assert checks["within_limits"].status is Status.FAILED and "TIMEOUT" in checks["within_limits"].codes
 
 
-def test_extra_files_and_a_missing_description_only_warn(faulty_report):
+def test_an_extra_file_fails_and_a_missing_description_only_warns(faulty_report):
     report = faulty_report("extra_file")
-    assert report.exit_code == 0
+    assert report.exit_code == 1  # the runner refuses a run whose /output holds an unnamed file
     files = report.by_check()["files_stay_in_output"]
-    assert files.status is Status.WARNED and files.codes == {"EXTRA_FILE"} and files.problems[0].where == "/output/debug.log"
+    assert files.status is Status.FAILED and files.codes == {"UNNAMED_FILE"} and files.problems[0].where == "/output/debug.log"
     assert report.by_check()["description_says_what_it_is"].status is Status.WARNED
 
 

@@ -12,7 +12,7 @@ import re
 
 from ..errors import Problem, ResponseError
 from ..execution.engines.base import TRAPPED_EXIT
-from .result import CheckResult, SkipCheck, failed, passed, warned
+from .result import CheckResult, SkipCheck, failed, passed
 from .session import ModelSession
 
 NETWORK_SIGNS = re.compile(
@@ -30,7 +30,8 @@ def network_lines(text: str) -> list[str]:
 
 
 def check_files_stay_in_output(session: ModelSession) -> CheckResult:
-    """/output holds response.json and the files it names: no symlink leads outside it; extra files are a warning."""
+    """/output holds response.json and the files it names, nothing else, and no symlink: the runner refuses a run
+    whose /output holds more (UNNAMED_FILE, NOT_A_FILE in contract.responses), so check-model fails it too."""
     outcome = session.run()
     if not outcome.ok:
         raise SkipCheck("`run` did not exit 0 (see run_exits_zero)")
@@ -41,27 +42,24 @@ def check_files_stay_in_output(session: ModelSession) -> CheckResult:
     except ResponseError:
         response = {}  # reported by response_meets_schema; then every file here counts as unnamed
     named |= {entry["file"] for entry in response.get("activations", {}).values()}
-    errors, warnings = [], []
+    errors = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
         if path.is_symlink():
-            target = os.readlink(path)
             escapes = not path.resolve().is_relative_to(root)
-            (errors if escapes else warnings).append(Problem(
-                f"/output/{relative}", "SYMLINK_ESCAPES_OUTPUT" if escapes else "SYMLINK_IN_OUTPUT",
-                f"symbolic link to {target!r}" + (" outside /output" if escapes else ""),
-                "write real files inside /output (no symlinks)", severity="error" if escapes else "warning"))
+            errors.append(Problem(f"/output/{relative}", "SYMLINK_ESCAPES_OUTPUT" if escapes else "SYMLINK_IN_OUTPUT",
+                                  f"symbolic link to {os.readlink(path)!r}" + (" outside /output" if escapes else ""),
+                                  "write real files inside /output (no symlinks)"))
         elif path.is_file() and relative not in named:
-            warnings.append(Problem(f"/output/{relative}", "EXTRA_FILE", "not named by response.json",
-                                    "write only response.json and the files it names (temporary files go to /tmp)", severity="warning"))
+            errors.append(Problem(f"/output/{relative}", "UNNAMED_FILE", "not named by response.json",
+                                  "write only response.json and the files it names (temporary files go to /tmp)"))
     for entry_file in sorted(named - {"response.json"}):
         if not (root / entry_file).resolve().is_relative_to(root):
             errors.append(Problem(f"/output/{entry_file}", "PATH_ESCAPES_OUTPUT", "response.json names a file outside /output",
                                   "name files relative to /output, inside it"))
     if errors:
-        return failed("output leaves /output", "write every file inside /output; no links to other places", errors + warnings)
-    if warnings:
-        return warned(f"{len(warnings)} file(s) in /output that response.json does not name", "remove them or write them to /tmp", warnings)
+        return failed("/output holds more than response.json and the files it names (the runner refuses such a run)",
+                      "write every file inside /output and name it in response.json; scratch files go to /tmp; no links", errors)
     return passed(f"/output holds exactly response.json and the {len(named) - 1} file(s) it names")
 
 
