@@ -8,7 +8,7 @@ log perplexity with the language-network score (mean ceiled score over the neura
 a bootstrap interval over models; and the Spearman correlation of every pair of benchmarks across models.
 
 Usage: python tests/language/family.py [--out DIR] [--json FILE] [IMAGE ...]   (default: the catalog's family)
-       python tests/language/family.py --report FILE   (the tables of a --json file)
+       python tests/language/family.py --report FILE [FILE ...]   (the tables of --json files, merged)
 """
 from __future__ import annotations
 
@@ -169,11 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("images", nargs="*", default=[f"braindock/model-{m}:1.0.0" for m in FAMILY])
     parser.add_argument("--out", type=Path, help="where to build the exports (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="write the scores and the analysis here")
-    parser.add_argument("--report", type=Path, help="print the tables of a --json file written before; run nothing")
+    parser.add_argument("--report", type=Path, nargs="+", help="print the tables of --json files written before (merged); run nothing")
     args = parser.parse_args(argv)
     if args.report:
-        kept = json.loads(args.report.read_text())
-        print(markdown(kept["scores"], analyse(kept["scores"])))
+        merged = {image: row for path in args.report for image, row in json.loads(path.read_text())["scores"].items()}
+        print(markdown(merged, analyse(merged)))
         return 0
     settings = load_settings()
     settings.work_dir.mkdir(parents=True, exist_ok=True)
