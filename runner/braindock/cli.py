@@ -82,8 +82,9 @@ def chosen_command(argv: list[str]) -> str:
     return ""
 
 
-# Commands that start containers; each first removes what a killed run left behind (execution.reaper). `suite` reaps itself.
-REAPING_COMMANDS = {"score", "reference", "reproduce", "export", "check-model", "check-benchmark", "submit", "benchmark"}
+# Commands that start containers; each first removes what a killed run left behind (execution.reaper). A suite's
+# workers do not: their submitter did, and another worker's folder is not a leftover.
+REAPING_COMMANDS = {"score", "suite", "reference", "reproduce", "export", "check-model", "check-benchmark", "submit", "benchmark"}
 
 
 def reap_leftovers(settings) -> None:

@@ -100,14 +100,13 @@ def test_crash_reports_the_containers_last_log_lines(engine_settings, faulty_ima
     assert ledger_rows(engine_settings) == []
 
 
-def test_model_runs_without_network_as_non_root_with_read_only_input(engine_settings, faulty_image):
+def test_a_model_that_probes_the_network_while_scored_is_stopped_and_not_recorded(engine_settings, faulty_image):
+    # the probe checks uid and writable paths (tests/hostile asserts those one by one), then tries to connect:
+    # under `score` the network trap stops it there
     with pytest.raises(ContainerError) as caught:
         pipeline.score(faulty_image("probe"), IT_BENCHMARK, engine_settings)
-    line = next(l for l in caught.value.details.splitlines() if l.startswith("PROBE "))
-    facts = json.loads(line[len("PROBE "):])
-    assert facts["uid"] == 65534
-    assert facts["input_writable"] is False and facts["root_writable"] is False
-    assert facts["network"] is False
+    assert [p.code for p in caught.value.problems] == ["NETWORK_ATTEMPT"]
+    assert ledger_rows(engine_settings) == []
 
 
 def test_description_that_is_not_json_is_refused(engine_settings, faulty_image):

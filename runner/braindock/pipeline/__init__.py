@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..config import Settings
 from ..errors import Problem
+from ..execution import reaper
 from ..execution.engines import Engine, get_engine
 from ..provenance import records, spool
 from ..provenance.ledger import Ledger
@@ -40,7 +41,7 @@ def score(model_image: str, benchmark_image: str, settings: Settings, engine: En
     """
     engine = engine or get_engine(settings.engine)
     settings.work_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="plan-"))
+    folder = reaper.claim(Path(tempfile.mkdtemp(dir=settings.work_dir, prefix="plan-")))  # a kill leaves it to the reaper
     try:
         step("exporting the benchmark, describing the model")
         planned = plan([model_image], [benchmark_image], settings, engine, folder, seed=seed, strict=True)
