@@ -152,3 +152,14 @@ def test_the_command_prints_each_check_and_exits_1_on_failure(broken_benchmark, 
 def test_a_missing_image_cannot_be_checked(engine, tmp_path, capsys):
     assert main(["--home", str(tmp_path / "home"), "check-benchmark", "braindock-test/never-built:1"]) == 2
     assert "IMAGE_NOT_FOUND" in capsys.readouterr().err
+
+
+def test_the_loader_refuses_a_misnamed_metric_before_any_model_runs(engine, broken_benchmark, tmp_path):
+    from braindock.errors import ValidationError
+    from braindock.execution.benchmarks import load_benchmark
+
+    with pytest.raises(ValidationError) as refused:
+        load_benchmark(engine, load_settings(tmp_path / "home"), broken_benchmark("bad_metric"))
+    problem = next(p for p in refused.value.problems if p.code == "UNKNOWN_METRIC")
+    assert problem.where.endswith("manifest.json#/metric/name") and "'neural_predictivity'" in problem.message
+    assert not (tmp_path / "home" / "store").exists() or not any((tmp_path / "home" / "store").rglob("manifest.json"))
