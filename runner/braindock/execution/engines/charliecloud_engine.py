@@ -181,8 +181,8 @@ class CharliecloudEngine(Engine):
         staging = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}")
         staging.mkdir(parents=True)
         try:
-            converted = subprocess.run(["ch-convert", "--in-fmt", "docker", "--out-fmt", "dir", image, str(staging / "rootfs")],
-                                       capture_output=True, text=True, check=False, env=_with_user())
+            convert = ["ch-convert", "--in-fmt", "docker", "--out-fmt", "dir", "--tmp", str(staging), image, str(staging / "rootfs")]
+            converted = subprocess.run(convert, capture_output=True, text=True, check=False, env=_with_user())
             if converted.returncode != 0:
                 raise EngineError(f"ch-convert could not convert {image}", [Problem(image, "CONVERT_FAILED", f"exit {converted.returncode}",
                                                                                     "read ch-convert's output below")],
