@@ -1,4 +1,5 @@
-"""Benchmark container entrypoint: `export` copies the built benchmark to /output; `describe` prints its manifest."""
+"""Benchmark container entrypoint: `export` copies the built benchmark to /output; `describe` prints its manifest;
+`record /input/request.json` records new stimuli in the virtual experiment (simulation/virtual.py)."""
 import shutil
 import sys
 from pathlib import Path
@@ -16,5 +17,9 @@ if __name__ == "__main__":
                 shutil.copytree(child, target / child.name)
             else:
                 shutil.copyfile(child, target / child.name)
+    elif command == "record" and len(sys.argv) > 2:
+        from .virtual import record
+
+        record(Path(sys.argv[2]), Path(sys.argv[3] if len(sys.argv) > 3 else "/output"))
     else:
-        sys.exit("usage: entry.py describe | export [/output]")
+        sys.exit("usage: entry.py describe | export [/output] | record /input/request.json [/output]")

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "submit",
     "site",
     "analyze",
+    "design",
 )
 
 
