@@ -18,8 +18,8 @@ if __name__ == "__main__":
             else:
                 shutil.copyfile(child, target / child.name)
     elif command == "record" and len(sys.argv) > 2:
-        from .virtual import record
+        from .virtual import main
 
-        record(Path(sys.argv[2]), Path(sys.argv[3] if len(sys.argv) > 3 else "/output"))
+        main(sys.argv[2:])
     else:
         sys.exit("usage: entry.py describe | export [/output] | record /input/request.json [/output]")

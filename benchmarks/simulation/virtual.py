@@ -26,7 +26,7 @@ CONFIG = Path("/benchmark/benchmark.json")
 LATENTS = ("tx", "ty", "size", "rotation")  # build.write_stimuli's order
 
 
-class CannotRecord(SystemExit):
+class CannotRecord(Exception):
     """This benchmark (or this request) has no virtual experiment; the message says why."""
 
 
@@ -130,5 +130,13 @@ def record(request_path: Path, out: Path, export: Path = EXPORT, config_path: Pa
     return path
 
 
+def main(arguments: list[str]) -> None:
+    """`record REQUEST [OUT]`: exits with the reason (not a traceback) when this benchmark or request cannot be recorded."""
+    try:
+        record(Path(arguments[0]), Path(arguments[1] if len(arguments) > 1 else "/output"))
+    except CannotRecord as error:
+        sys.exit(str(error))
+
+
 if __name__ == "__main__":
-    record(Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "/output"))
+    main(sys.argv[1:])
