@@ -101,3 +101,12 @@ def populate(home: Home, tmp, vision_models: int = 8, seed: int = 3) -> Home:
     home.manifest(LANGUAGE[0], {"identifier": LANGUAGE[0], "version": "1.0.0", "kind": "neural", "modality": "text",
                                 "citation": "Simulated after Pereira et al. (2018)"}, tmp)
     return home
+
+
+if __name__ == "__main__":  # python tests/reporting/boards.py HOME: the tests' populated data directory, to look at
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1])
+    populate(Home(load_settings(target)), target / "manifests")
+    print(f"wrote a ledger of constructed records to {target}: braindock --home {target} site -o SITE")
