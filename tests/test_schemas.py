@@ -27,7 +27,7 @@ def test_spec_readme_examples_validate():
     blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.S) if "..." not in b]
     description, responses = blocks[0], [b for b in blocks if "request_id" in b and "stimuli" not in b]
     assert schemas.problems(description, "model-description") == []
-    assert len(responses) == 3  # recording, label, odd_one_out
+    assert len(responses) == 4  # recording, label, odd_one_out, next_word
     assert all(schemas.problems(response, "run-response") == [] for response in responses)
 
 
