@@ -1,7 +1,7 @@
 """`braindock check-benchmark IMAGE`: run the conformance suite on a benchmark container; exit 0 pass, 1 fail, 2 could not run."""
 from __future__ import annotations
 
-from ..output import add_json_flag
+from .check_model import add_suite_arguments
 
 
 def add_parser(subparsers):
@@ -10,12 +10,7 @@ def add_parser(subparsers):
                                                "what spec/README.md demands of it: a valid, deterministic export whose hashes "
                                                "match, recordings of listed stimuli, a ceiling in (0, 1], and a control that "
                                                "ignores the stimuli scoring near 0.")
-    parser.add_argument("image", metavar="IMAGE", help="benchmark container image (e.g. braindock/benchmark-majajhong2015-it:1.0.0)")
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="time limit per container (default: limits.timeout_s of the settings)")
-    parser.add_argument("--memory", default=None, help="memory limit per container, e.g. 2g (default: limits.memory)")
-    add_json_flag(parser)
-    return parser
+    return add_suite_arguments(parser, "benchmark container image (e.g. braindock/benchmark-majajhong2015-it:1.0.0)")
 
 
 def run(args, settings) -> int:

@@ -14,7 +14,12 @@ def add_parser(subparsers):
     parser = subparsers.add_parser("check-model", help="check that a model container meets the contract (like a linter)",
                                    description="Run a model image on a tiny bundled stimulus set and check everything the "
                                                "container contract (spec/README.md) demands.")
-    parser.add_argument("image", metavar="IMAGE", help="model container image (e.g. braindock/model-pixels:1.0.0)")
+    return add_suite_arguments(parser, "model container image (e.g. braindock/model-pixels:1.0.0)")
+
+
+def add_suite_arguments(parser, image_help: str):
+    """IMAGE, --timeout, --memory and --json: what check-model and check-benchmark take."""
+    parser.add_argument("image", metavar="IMAGE", help=image_help)
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="time limit per container (default: limits.timeout_s of the settings)")
     parser.add_argument("--memory", default=None, help="memory limit per container, e.g. 2g (default: limits.memory)")
