@@ -26,8 +26,12 @@ SUITE = ["--model", PIXELS, "--model", GABOR, "--benchmark", V1, "--benchmark", 
 
 
 @pytest.fixture(scope="module")
-def images(reference_images):
-    return reference_images
+def images(engine):
+    """The suite's images only (a no-op when built)."""
+    from braindock.commands.build import build_images
+    from braindock.config import load_settings
+
+    return build_images(load_settings(), tags=(PIXELS, GABOR, V1, V2, LANGUAGE), quiet=True)
 
 
 @pytest.fixture(scope="module")
