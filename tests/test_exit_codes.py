@@ -6,9 +6,8 @@ import shutil
 import pytest
 from braindock.cli import main
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from conftest import needs_brainio
 from validation.builders import write_images, write_stimulus_set
-
-needs_fixtures = pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
 
 
 def run(capsys, *argv):
@@ -51,7 +50,7 @@ def test_validate_puts_our_sentence_before_the_readers_text(tmp_path, capsys):
     assert code == 1 and problem["message"].startswith("could not open the file as netCDF-4/HDF5; the reader said:")
 
 
-@needs_fixtures
+@needs_brainio
 def test_import(csv_set, tmp_path, capsys):
     csv, meta = csv_set / "s.csv", csv_set / "meta.yaml"
     assert run(capsys, "import", "brainio", csv, "--out", tmp_path / "ok", "--metadata", meta)[0] == 0

@@ -37,6 +37,10 @@ RUNS = {
     "braindock build": [(f"build {PIXELS}", 0, r"\[1/1\] (built    |unchanged) " + re.escape(PIXELS) + r" sha256:[0-9a-f]{12} [\d.]+ MB in ")],
     "braindock build --clean": [("build --help", 0, r"--clean\s+instead of building")],
     "braindock reference": [("reference --help", 0, r"usage: braindock reference")],
+    f"braindock suite --model {PIXELS} --benchmark {V4_BENCHMARK} --benchmark {IT_BENCHMARK} --executor local --jobs 2": [
+        (f"suite --model {PIXELS} --benchmark {V4_BENCHMARK} --benchmark {IT_BENCHMARK} --executor local --jobs 2", 0,
+         r"suite [0-9a-f]{12}: 2 pairs, 1 distinct model runs(.|\n)*2 done, 0 running, 0 failed, 0 pending")],
+    "braindock suite status": [("suite status", 0, r"pixels:1.0.0 .* done (.|\n)*2 done, 0 running")],
     "braindock check-model my-lab/my-model:1": [(f"check-model {PIXELS}", 0, r"\d+ passed, 0 failed, .* conforms to the container contract")],
     "braindock submit submissions/gabor-c": [
         ("submit submissions/gabor-c", 0, r"queued: gabor-c = gabor-c@"), ("submit --list", 0, r"gabor-c@1\.0\.0 .* queued")],

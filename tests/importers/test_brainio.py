@@ -9,6 +9,7 @@ from braindock.curation.importers.brainio import import_assembly, import_stimulu
 from braindock.curation.validation import validate_path
 from braindock.errors import ValidationError
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from conftest import needs_brainio
 
 NEURAL_ATTRS = {("attrs", k) for k in ("species", "method", "units", "license", "citation")}
 NEURONS = {("neuroid", "region"), ("neuroid", "subject")}
@@ -18,7 +19,7 @@ META = {
     "neuroid": {"region": "IT", "subject": "monkey1"},
 }
 
-pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
+pytestmark = needs_brainio
 
 
 @pytest.fixture

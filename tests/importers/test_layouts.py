@@ -13,9 +13,10 @@ from braindock.curation.importers.brainio import import_assembly
 from braindock.curation.validation import validate_path
 from braindock.errors import UsageError, ValidationError
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from conftest import needs_brainio
 from validation.builders import event_assembly
 
-pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
+pytestmark = needs_brainio
 TEN = FIXTURES / "ten-images"
 SET_META = {"attrs": {"license": "MIT", "citation": "brainio tests", "visual_degrees": 8}}
 

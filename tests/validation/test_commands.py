@@ -2,10 +2,10 @@
 import json
 import shutil
 
-import pytest
 import yaml
 from braindock.cli import main
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from conftest import needs_brainio
 
 from .builders import write_export, write_images
 
@@ -35,7 +35,7 @@ def test_validate_exit_statuses_and_json(tmp_path, capsys):
     assert run(capsys, "validate", "--config", str(config), "--metadata", str(meta), str(tmp_path / "bad.csv"))[0] == 0
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
+@needs_brainio
 def test_import_prints_the_missing_metadata_template_then_validates(tmp_path, capsys):
     shutil.copy(FIXTURES / "assy_test_package_assembly.nc", tmp_path / "assy_x.nc")
     code, out = run(capsys, "import", "brainio", str(tmp_path / "assy_x.nc"), "--out", str(tmp_path / "x.nc"))

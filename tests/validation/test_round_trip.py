@@ -6,13 +6,13 @@ import re
 import shlex
 import shutil
 
-import pytest
 from braindock.cli import main
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from conftest import needs_brainio
 
 from .builders import event_assembly
 
-pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
+pytestmark = needs_brainio
 TEMPLATE_HEADER = "Still missing metadata. Save this as meta.yaml, fill it in, and re-run with --metadata meta.yaml:"
 
 

@@ -12,6 +12,7 @@ from braindock.curation.validation import validate_path
 from braindock.curation.validation.netcdf import coordinate_dims
 from braindock.errors import Problem, UsageError, ValidationError
 from conftest import BRAINIO_FIXTURES as FIXTURES
+from conftest import needs_brainio
 
 VARYING = {"stimulus_id", "stimulus_id_1", "stimulus_id_2", "stimulus_id_3", "truth", "choice", "neuroid_id"}
 
@@ -42,7 +43,7 @@ def test_every_hint_key_is_accepted_by_the_importer(schema_name, location):
     assert yaml.safe_load(sidecar.entry(*entry)) == proposed or entry[0] == "time_bins"
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
+@needs_brainio
 @pytest.mark.parametrize("name", ["assy_test_TestMe.nc", "assy_test_package_assembly.nc"])
 def test_every_sidecar_entry_that_validate_proposes_loads(name):
     fixes = [p.fix for p in validate_path(FIXTURES / name).problems]
@@ -88,7 +89,7 @@ def test_a_missing_sidecar_cannot_run_and_bad_yaml_is_invalid(tmp_path):
     assert caught.value.problems[0].message.startswith("the YAML parser said")
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="brainio fixtures not present")
+@needs_brainio
 def test_values_for_absent_dimensions_are_refused(tmp_path):
     with pytest.raises(ValidationError) as caught:
         import_assembly(FIXTURES / "assy_test_TestMe.nc", tmp_path / "a.nc", {"stimulus": {"category": "x"}})

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import json
+import time
 from argparse import Namespace
 
-from ..output import add_json_flag, console, print_json
+from ..output import add_json_flag, console, human_time, print_json
 
 
 def add_parser(subparsers):
     parser = subparsers.add_parser("suite", help="score many models on many benchmarks (resumable; local pool or Slurm)",
                                    description="Plan every pair the models commit to, run each distinct model request once, "
                                                "score, record and show the leaderboard. Re-running the same suite skips what is done.")
-    parser.add_argument("action", nargs="?", choices=["run", "status"], default="run", help="run (default) or status")
+    parser.add_argument("action", nargs="?", choices=["run", "status"], default="run",
+                        help="run (default), or status: of the suite these options name, else of the last suite run here")
     parser.add_argument("--model", action="append", metavar="IMAGE", help="a model image (repeat; default: the catalog's models)")
     parser.add_argument("--benchmark", action="append", metavar="IMAGE", help="a benchmark image (repeat; default: the catalog's)")
     parser.add_argument("--executor", default="local", help="local (a worker pool) or slurm (sbatch job arrays)")
@@ -37,17 +39,20 @@ def run(args, settings) -> int:
     from ..pipeline import suite
 
     engine = get_engine(settings.engine)
-    executor = get_executor(args.executor, args.jobs)
-    executor.check()  # an unknown executor, or Slurm missing or down, fails before anything is planned
-    models, benchmarks = _images(args)
-    planned = suite.prepare(models, benchmarks, settings, engine, seed=args.seed)
     if args.action == "status":
+        planned = suite.prepare(*_images(args), settings, engine, seed=args.seed) if args.model or args.benchmark \
+            else suite.latest(settings, engine)
+        ran_with = planned.folder / "executor.json"
+        executor = get_executor(json.loads(ran_with.read_text())["executor"] if ran_with.exists() else "local")
         states = suite.status(planned, settings, executor)
         if args.json:
             print_json({"suite": planned.suite_id, "pairs": [s.to_dict() for s in states]})
         else:
             _print_states(planned, states)
         return 0
+    executor = get_executor(args.executor, args.jobs)
+    executor.check()  # an unknown executor, or Slurm missing or down, fails before anything is planned
+    planned = suite.prepare(*_images(args), settings, engine, seed=args.seed)
     if not args.json:
         console.print(f"suite {planned.suite_id}: {len(planned.plan.pairs)} pairs, {len(planned.plan.runs)} distinct model runs, "
                       f"{len(planned.plan.skipped)} pairs not committed to; executor {executor.name}", highlight=False)
@@ -57,7 +62,13 @@ def run(args, settings) -> int:
             tail = f"score record {state.record_id[:12]}" if state.record_id else state.reason.splitlines()[0] if state.reason else ""
             console.print(f"[{k}/{n}] {state.pair.label}: {state.state} {tail}", highlight=False, markup=False)
 
-    states = suite.run(planned, settings, executor, report)
+    started = time.monotonic()
+
+    def idle(ended, total):
+        if not args.json:
+            console.print(f"[{ended}/{total}] ... still running after {human_time(time.monotonic() - started)}", highlight=False, markup=False)
+
+    states = suite.run(planned, settings, executor, report, idle)
     failed = [s for s in states if s.state != suite.DONE]
     if args.json:
         print_json({"suite": planned.suite_id, "pairs": [s.to_dict() for s in states],

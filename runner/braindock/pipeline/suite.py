@@ -100,8 +100,10 @@ def state_of(suite: Suite, ledger: Ledger, pair: Pair, running: dict[str, str]) 
     return PairState(pair, PENDING)
 
 
-def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[PairState, int, int], None]) -> list[PairState]:
-    """Run what is left of the suite through `executor`; report each pair as it ends; the final states."""
+def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[PairState, int, int], None],
+        idle: Callable[[int, int], None] = lambda ended, total: None) -> list[PairState]:
+    """Run what is left of the suite through `executor`; report each pair as it ends (and, while none does, call
+    `idle` with the counts every few seconds); the final states."""
     ledger = Ledger(settings.ledger_path)
     spool.drain(settings.spool_dir, ledger)  # records a killed submitter left behind
     worker = worker_for(suite, settings)
@@ -122,7 +124,8 @@ def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[
             progress["ended"] += 1
             report(state_of(suite, ledger, affected[0], {}), progress["ended"], progress["total"])
 
-    executor.resume(worker, ended)
+    waiting = lambda: idle(progress["ended"], progress["total"])  # noqa: E731
+    executor.resume(worker, ended, waiting)
     spool.drain(settings.spool_dir, ledger)
     left = [s.pair for s in status(suite, settings) if s.state in (PENDING, FAILED)]
     for pair in left:
@@ -131,7 +134,7 @@ def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[
     jobs = [Job(RUN, key) for key in runs] + [Job(SCORE, pair.key, after=pair.run_key) for pair in left]
     if jobs:
         atomic_write(suite.folder / "executor.json", canonical_json({"executor": executor.name}))
-        executor.run(jobs, worker, ended)
+        executor.run(jobs, worker, ended, waiting)
     spool.drain(settings.spool_dir, ledger)
     return status(suite, settings)
 

@@ -13,6 +13,7 @@ from typing import Callable
 from ...config import Limits
 
 RUN, SCORE = "run", "score"
+HEARTBEAT_S = 20.0  # while jobs run, `idle` is called at least this often (a log never goes silent)
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,13 @@ class Executor(ABC):
         """EngineError when this executor cannot run anything here (e.g. the scheduler is missing or down)."""
 
     @abstractmethod
-    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None]) -> None:
-        """Run every job (a score only after its run ended), call `ended` as each one ends; return when all have."""
+    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None], idle: Callable[[], None] = lambda: None) -> None:
+        """Run every job (a score only after its run ended), call `ended` as each one ends and `idle` when none
+        ended for HEARTBEAT_S; return when all have."""
 
     def running(self, worker: Worker) -> dict[str, str]:
         """Jobs of this suite still queued or running elsewhere after the submitter went away (name -> state)."""
         return {}
 
-    def resume(self, worker: Worker, ended: Callable[[Ended], None]) -> None:
+    def resume(self, worker: Worker, ended: Callable[[Ended], None], idle: Callable[[], None] = lambda: None) -> None:
         """Wait for the jobs `running` lists (a scheduler keeps them after a killed submitter); local has none."""

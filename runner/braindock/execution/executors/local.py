@@ -12,7 +12,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Callable
 
-from .base import RUN, Ended, Executor, Job, Worker
+from .base import HEARTBEAT_S, RUN, Ended, Executor, Job, Worker
 
 PR_SET_PDEATHSIG = 1
 
@@ -35,14 +35,16 @@ class LocalExecutor(Executor):
     def __init__(self, jobs: int | None = 1):
         self.jobs = max(1, int(jobs or 1))
 
-    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None]) -> None:
+    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None], idle: Callable[[], None] = lambda: None) -> None:
         waiting = {job.key: [j for j in jobs if j.after == job.key] for job in jobs if job.stage == RUN}
         first = [job for job in jobs if job.stage == RUN or job.after not in waiting]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_die_with_parent) as pool:
             pending: set[Future] = {pool.submit(_do, worker.call, job) for job in first}
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                done, pending = wait(pending, timeout=HEARTBEAT_S, return_when=FIRST_COMPLETED)
+                if not done:
+                    idle()
                 for future in done:
                     job, state, log = future.result()
                     ended(Ended(job, state, log))

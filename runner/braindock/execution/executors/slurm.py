@@ -18,7 +18,7 @@ from typing import Callable
 from ...errors import EngineError, Problem
 from ...store import atomic_write, canonical_json
 from ..engines.docker_engine import memory_bytes
-from .base import RUN, SCORE, Ended, Executor, Job, Worker
+from .base import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
 
 JOBS_FILE = "slurm-jobs.json"  # the arrays submitted for this suite: resumable after the submitter is killed
 FINISHED = {"COMPLETED"}
@@ -63,7 +63,7 @@ class SlurmExecutor(Executor):
         """Slurm's commands are here and slurmctld answers (scontrol ping), before anything is planned."""
         _slurm("scontrol", "ping")
 
-    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None]) -> None:
+    def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None], idle: Callable[[], None] = lambda: None) -> None:
         logs = worker.suite_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         arrays = self._submitted(worker)
@@ -83,13 +83,13 @@ class SlurmExecutor(Executor):
                 mine.append(array)
                 runs += [job_id] if stage == RUN else []
                 atomic_write(worker.suite_dir / JOBS_FILE, canonical_json(arrays))
-        self._watch(mine, jobs, logs, ended)
+        self._watch(mine, jobs, logs, ended, idle)
 
-    def resume(self, worker: Worker, ended: Callable[[Ended], None]) -> None:
+    def resume(self, worker: Worker, ended: Callable[[Ended], None], idle: Callable[[], None] = lambda: None) -> None:
         """Wait for the tasks an earlier (killed) submitter left queued or running, reporting each as it ends."""
         active = self.running(worker)
         if active:
-            self._watch(self._submitted(worker), [Job(*name.split("-", 1)) for name in active], worker.suite_dir / "logs", ended)
+            self._watch(self._submitted(worker), [Job(*name.split("-", 1)) for name in active], worker.suite_dir / "logs", ended, idle)
 
     def running(self, worker: Worker) -> dict[str, str]:
         states = {}
@@ -120,9 +120,11 @@ class SlurmExecutor(Executor):
                         states[index] = fields.get("JobState", "PENDING")
         return states
 
-    def _watch(self, arrays: list[dict], jobs: list[Job], logs: Path, ended: Callable[[Ended], None]) -> None:
+    def _watch(self, arrays: list[dict], jobs: list[Job], logs: Path, ended: Callable[[Ended], None],
+               idle: Callable[[], None]) -> None:
         wanted = {job.name: job for job in jobs}
         left = set(wanted)
+        last = time.monotonic()
         while left:
             for array in arrays:
                 for index, state in self._states(array["id"]).items():
@@ -131,6 +133,10 @@ class SlurmExecutor(Executor):
                         left.discard(name)
                         log = "" if state in FINISHED else _tail(logs / f"braindock-{array['stage']}-{array['id']}_{index}.log")
                         ended(Ended(wanted[name], state, log))
+                        last = time.monotonic()
+            if left and time.monotonic() - last >= HEARTBEAT_S:
+                idle()
+                last = time.monotonic()
             if left:
                 time.sleep(self.poll_s)
 
