@@ -96,6 +96,12 @@ def main() -> None:
     parser.add_argument("--benchmark", action="append", default=[])
     parser.add_argument("--no-slurm", action="store_true")
     args, _ = parser.parse_known_args()
+    if not (args.model or args.benchmark):  # the reference suite: the catalog, named explicitly
+        from braindock.catalog import load_catalog
+
+        catalog = load_catalog()
+        args.model = [image.tag for image in catalog if image.kind == "model"]
+        args.benchmark = [image.tag for image in catalog if image.kind == "benchmark"]
     selection = [item for m in args.model for item in ("--model", m)] + [item for b in args.benchmark for item in ("--benchmark", b)]
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores", flush=True)
     configurations = [("local --jobs 1", ["--executor", "local", "--jobs", "1"], 1, LOCAL_TARGET),
