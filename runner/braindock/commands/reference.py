@@ -13,6 +13,6 @@ def add_parser(subparsers):
 def run(args, settings) -> int:
     from . import build, suite
 
-    build.run(Namespace(tags=[], json=False), settings)
+    build.run(Namespace(tags=[], json=False, clean=False), settings)
     return suite.run(Namespace(action="run", model=None, benchmark=None, executor="local", jobs=args.jobs, seed=0, json=False,
                                plot=str(settings.home / "leaderboard.png")), settings)
