@@ -6,7 +6,8 @@ population (same seeds, same neurons), with its own repetitions and trial-noise 
 benchmark's feature space: every z-score of the hierarchy and of the neurons' drive uses the mean and SD of the
 benchmark's own stimulus set, never of the new set, so a stimulus gets the same mean response whichever set it
 comes in. Object benchmarks whose stage reads category and pose (V4, IT) need them in each PNG's text chunks
-(object_name, tx, ty, size, rotation), as benchmarks/pools writes them.
+(object_name, tx, ty, size, rotation), as benchmarks/pools writes them. Language-network benchmarks of the
+`sentences` design (langnet) record sentences (the request's `text`) the same way, one presentation each.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import numpy as np
 import xarray as xr
 from PIL import Image
 
-from . import hierarchy, neural, objects
+from . import hierarchy, langnet, language, neural, objects
 
 EXPORT = Path("/benchmark/export")
 CONFIG = Path("/benchmark/benchmark.json")
@@ -39,14 +40,19 @@ def load_image(path: Path) -> tuple[np.ndarray, dict]:
 
 
 @contextmanager
-def normalised_by_reference(rows: int):
-    """The hierarchy's z-scores with the mean and SD of the first `rows` stimuli (the benchmark's own set)."""
-    original = hierarchy._zscore
-    hierarchy._zscore = lambda m: (m - m[:rows].mean(0)) / (m[:rows].std(0) + 1e-9)
+def zscore_as(module, function):
+    """The module's _zscore replaced by `function` for a while (the generative code itself, with other statistics)."""
+    original = module._zscore
+    module._zscore = function
     try:
         yield
     finally:
-        hierarchy._zscore = original
+        module._zscore = original
+
+
+def by_reference(rows: int):
+    """z-scores with the mean and SD of the first `rows` stimuli (the benchmark's own set)."""
+    return lambda m: (m - m[:rows].mean(0)) / (m[:rows].std(0) + 1e-9)
 
 
 def _object_facts(metadata: list[dict], needed: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +70,7 @@ def _object_facts(metadata: list[dict], needed: bool) -> tuple[np.ndarray, np.nd
 
 def stage(config: dict, gen: dict, images: np.ndarray, metadata: list[dict], reference: int) -> np.ndarray:
     """The generative stage for `images` (the first `reference` rows are the benchmark's own stimuli)."""
-    with normalised_by_reference(reference):
+    with zscore_as(hierarchy, by_reference(reference)):
         if config.get("generator", "objects") == "textures":
             return hierarchy.texture_features(images)[gen["stage"]]
         labels, latents = _object_facts(metadata, gen["stage"] in ("V4", "IT"))
@@ -84,15 +90,8 @@ def mean_responses(features: np.ndarray, reference: int, gen: dict) -> tuple[np.
     return own, own.mean(0) + slope * (pooled[reference:] - pooled[:reference].mean(0))
 
 
-def record(request_path: Path, out: Path, export: Path = EXPORT, config_path: Path = CONFIG) -> Path:
-    """Write out/recordings.nc: the population's single trials for the request's stimuli."""
-    manifest = json.loads((export / "manifest.json").read_text())
-    config = json.loads(config_path.read_text())
-    if not manifest.get("simulated") or manifest.get("kind", "neural") != "neural" or manifest["modality"] != "image" \
-            or config.get("generator", "objects") not in ("objects", "textures"):
-        raise CannotRecord(f"{manifest['identifier']} cannot record new stimuli: only simulated neural image benchmarks "
-                           "(objects, textures) have a virtual experiment")
-    request = json.loads(request_path.read_text())
+def image_population(config: dict, manifest: dict, export: Path, request_path: Path, request: dict) -> tuple:
+    """(own means, new means, neuroid ids, subjects, repetitions) of a simulated V1/V2/V4/IT benchmark."""
     gen = manifest["generative_model"]
     own_set = json.loads((export / manifest["stimulus_set"]["path"]).read_text())
     own_root = (export / manifest["stimulus_set"]["path"]).parent
@@ -102,27 +101,75 @@ def record(request_path: Path, out: Path, export: Path = EXPORT, config_path: Pa
     images = np.array([pixels for pixels, _ in loaded] + [pixels for pixels, _ in new])
     reference = len(loaded)
     own, mu = mean_responses(stage(config, gen, images, own_meta + [text for _, text in new], reference), reference, gen)
-    repetitions, reliability = gen["repetitions"], gen["reliability"]
+    region, subjects = manifest["region"], config["subjects"]
+    ids = [f"{region}_{j:03d}" for j in range(mu.shape[1])]
+    return own, mu, ids, [subjects[j % len(subjects)] for j in range(mu.shape[1])], gen["repetitions"]
+
+
+def language_population(config: dict, manifest: dict, export: Path, request_path: Path, request: dict) -> tuple:
+    """(own means, new means, neuroid ids, subjects, 1) of a langnet `sentences` benchmark.
+
+    A voxel's mean is a linear map of the stage, z-scored over the benchmark's sentences and scaled to `signal`.
+    The map is read off langnet.responses itself, probed with unit rows (z-score off, noise off), on as many rows as
+    the benchmark has, so its random draws follow the benchmark's own sequence.
+    """
+    gen = config["generative_model"]
+    own_set = json.loads((export / manifest["stimulus_set"]["path"]).read_text())
+    sentences = [{"words": e["words"].split()} for e in own_set["stimuli"]]
+    sentences += [{"words": language.words(s.get("text") or (request_path.parent / s["path"]).read_text())} for s in request["stimuli"]]
+    reference = len(own_set["stimuli"])
+    with zscore_as(langnet, by_reference(reference)):
+        features, n_semantic = langnet.stage(sentences, gen["shares"])
+    probe = np.zeros((reference, features.shape[1]))
+    probe[np.arange(features.shape[1]), np.arange(features.shape[1])] = 1.0
+    with zscore_as(langnet, lambda m: m):
+        linear, subjects = langnet.responses({**config, "generative_model": {**gen, "reliability": 1.0, "signal": 1.0}}, probe, n_semantic)
+    means = features @ linear[:features.shape[1]]
+    means = by_reference(reference)(means) * gen["signal"]
+    per = config["neuroids_per_subject"]
+    ids = [f"{subjects[j]}.{config['neuroid_name']}_{j % per:03d}" for j in range(len(subjects))]
+    return means[:reference], means[reference:], ids, subjects, 1
+
+
+def population(config: dict, manifest: dict):
+    """The function recording this benchmark's population, or CannotRecord saying why there is none."""
+    generator = config.get("generator", "objects")
+    if manifest.get("simulated") and manifest.get("kind", "neural") == "neural":
+        if manifest["modality"] == "image" and generator in ("objects", "textures"):
+            return image_population
+        if generator == "langnet" and config.get("design") == "sentences":
+            return language_population
+    raise CannotRecord(f"{manifest['identifier']} cannot record new stimuli: only simulated neural benchmarks of object or "
+                       "texture images, or of sentences (langnet), have a virtual experiment")
+
+
+def record(request_path: Path, out: Path, export: Path = EXPORT, config_path: Path = CONFIG) -> Path:
+    """Write out/recordings.nc: the population's single trials for the request's stimuli."""
+    manifest = json.loads((export / "manifest.json").read_text())
+    config = json.loads(config_path.read_text())
+    record_population = population(config, manifest)
+    request = json.loads(request_path.read_text())
+    own, mu, neuroid_ids, subjects, repetitions = record_population(config, manifest, export, request_path, request)
+    reliability = manifest["generative_model"]["reliability"]
     sigma = np.sqrt(repetitions * own.var(axis=0) * (1.0 / reliability - 1.0))  # the benchmark's own trial noise
     rng = np.random.default_rng([int(request["seed"]), int(request["request_id"], 16)])
     data = mu[None] + rng.standard_normal((repetitions,) + mu.shape) * sigma
     ids = [s["stimulus_id"] for s in request["stimuli"]]
-    region, n_neurons = manifest["region"], mu.shape[1]
-    subjects = config["subjects"]
+    bins = request["record"]["time_bins"][0]
     recordings = xr.DataArray(
-        data.reshape(repetitions * len(ids), n_neurons)[:, :, None].astype(np.float32),
+        data.reshape(repetitions * len(ids), len(neuroid_ids))[:, :, None].astype(np.float32),
         dims=("presentation", "neuroid", "time_bin"),
         coords={
             "stimulus_id": ("presentation", np.tile(ids, repetitions)),
             "repetition": ("presentation", np.repeat(np.arange(repetitions), len(ids))),
-            "neuroid_id": ("neuroid", [f"{region}_{j:03d}" for j in range(n_neurons)]),
-            "region": ("neuroid", [region] * n_neurons),
-            "subject": ("neuroid", [subjects[j % len(subjects)] for j in range(n_neurons)]),
-            "time_bin_start": ("time_bin", [manifest["time_bins"][0][0]]),
-            "time_bin_end": ("time_bin", [manifest["time_bins"][0][1]]),
+            "neuroid_id": ("neuroid", neuroid_ids),
+            "region": ("neuroid", [manifest["region"]] * len(neuroid_ids)),
+            "subject": ("neuroid", subjects),
+            "time_bin_start": ("time_bin", [bins[0]]),
+            "time_bin_end": ("time_bin", [bins[1]]),
         },
         name="recordings",
-        attrs={"identifier": f"{manifest['recordings']['identifier']}.virtual", "units": "spikes/s", "license": "MIT",
+        attrs={"identifier": f"{manifest['recordings']['identifier']}.virtual", "license": "MIT",
                "citation": manifest["citation"], "simulated": 1, "virtual": 1, "request_id": request["request_id"]},
     )
     path = out / "recordings.nc"

@@ -27,14 +27,16 @@ BOOTSTRAPS = 2000
 
 
 def require_virtual(benchmark: Benchmark) -> None:
-    """UsageError unless the benchmark is simulated neural on images (the ones whose container can `record`)."""
+    """UsageError unless the benchmark is simulated neural on images, or on sentences (langnet's `sentences` design):
+    the ones whose container can `record`."""
     manifest = benchmark.manifest
-    if not manifest.get("simulated") or manifest.get("kind", "neural") != "neural" or manifest["modality"] != "image":
+    sentences = manifest["modality"] == "text" and manifest.get("generative_model", {}).get("design") == "sentences"
+    if not manifest.get("simulated") or manifest.get("kind", "neural") != "neural" or not (manifest["modality"] == "image" or sentences):
         what = "real recordings" if not manifest.get("simulated") else f"a simulated {manifest.get('kind', 'neural')} {manifest['modality']} benchmark"
         raise UsageError(f"benchmark {benchmark.image.reference} cannot record new stimuli", [
             Problem(f"{benchmark.identifier} manifest.json", "NO_VIRTUAL_EXPERIMENT",
-                    f"it holds {what}: only simulated neural image benchmarks have a virtual experiment (`record`)",
-                    "drop --verify, or verify on a simulated V1/V2/V4/IT benchmark")])
+                    f"it holds {what}: only simulated neural benchmarks of images or of sentences have a virtual experiment (`record`)",
+                    "drop --verify, or verify on a simulated V1/V2/V4/IT or language-network sentences benchmark")])
 
 
 def record(engine: Engine, settings: Settings, benchmark: Benchmark, stimulus_set: dict, root: Path, seed: int) -> xr.DataArray:
@@ -47,7 +49,9 @@ def record(engine: Engine, settings: Settings, benchmark: Benchmark, stimulus_se
         input_dir = work / "input"
         degrees = manifest.get("visual_degrees")  # shown as the benchmark shows its own: no rescaling
         stimuli = lay_out_stimuli(stimulus_set, root, input_dir, manifest["modality"], degrees, degrees)
-        write_request(input_dir, manifest["modality"], stimuli, [manifest["region"]], manifest["time_bins"],
+        recorded = benchmark.recordings()
+        bins = manifest.get("time_bins") or [[float(recorded["time_bin_start"].values[0]), float(recorded["time_bin_end"].values[0])]]
+        write_request(input_dir, manifest["modality"], stimuli, [manifest["region"]], bins,
                       manifest["number_of_trials"], seed, degrees)
         spec = dataclasses.replace(containers.model_run_spec(image, settings.limits, input_dir, work / "output"),
                                    command=("record", f"{containers.INPUT}/request.json", containers.OUTPUT),
