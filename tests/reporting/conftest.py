@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from boards import Home, populate
+from reporting.boards import Home, populate
 from braindock.config import load_settings
 
 

@@ -1,7 +1,7 @@
 """The analyses against independent computations (numpy's corrcoef, BH by hand), and their refusals."""
 import numpy as np
 import pytest
-from boards import LANGUAGE, TASK, VISION, score_record
+from reporting.boards import LANGUAGE, TASK, VISION, score_record
 from braindock.errors import UsageError, ValidationError
 from braindock.reporting import analysis, board
 

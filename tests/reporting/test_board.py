@@ -2,7 +2,7 @@
 import pytest
 from braindock.errors import UsageError
 from braindock.reporting import board, leaderboard
-from boards import LANGUAGE, TASK, VISION, image_id, score_record
+from reporting.boards import LANGUAGE, TASK, VISION, image_id, score_record
 
 
 def test_two_images_claiming_one_name_stay_two_rows(home):

@@ -7,7 +7,7 @@ import time
 import urllib.request
 
 import pytest
-from boards import VISION, image_id, score_record
+from reporting.boards import VISION, image_id, score_record
 
 IT_BENCHMARK, PIXELS = "braindock/benchmark-majajhong2015-it:1.0.0", "braindock/model-pixels:1.0.0"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from boards import LANGUAGE, VISION, image_id
+from reporting.boards import LANGUAGE, VISION, image_id
 from braindock.reporting import board, site
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # ignored by git; CI keeps it
