@@ -85,7 +85,10 @@ def test_the_output_quota_stops_a_5_gb_write_at_the_quota(engine, exported, host
     assert main(["--home", str(home), "score", hostile_image("huge_file"), IT_BENCHMARK, "--json"]) == 1
     document = json.loads(capsys.readouterr().out)
     (problem,) = document["problems"]
-    assert problem["found"] == "64.0 MiB"  # exactly the quota: not a byte more reached the disk
+    # the kernel stopped blob.bin at exactly the quota (the total may also hold the small answer written after it,
+    # when the watchdog's poll comes later than the model's next writes)
+    assert "blob.bin (64.0 MiB)" in problem["message"], problem
+    assert "stopped after 64 MiB: [Errno 27] File too large" in document["details"], document["details"]
     assert leftovers(engine, home) == NOTHING_LEFT
 
 

@@ -52,7 +52,7 @@ def _listing(output_dir: Path) -> dict[str, os.stat_result]:
 
 
 def _sizes(entries: dict[str, os.stat_result], limit: int = 10) -> str:
-    largest = sorted(entries.items(), key=lambda item: -item[1].st_size)
+    largest = sorted(entries.items(), key=lambda item: (-item[1].st_size, item[0]))  # by name within a size
     shown = ", ".join(f"{name} ({_size(found.st_size)})" for name, found in largest[:limit])
     return shown + (f" and {len(largest) - limit} more" if len(largest) > limit else "")
 
