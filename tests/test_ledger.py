@@ -67,3 +67,23 @@ def test_leaderboard_latest_version_and_missing():
     models, benchmarks, scores = leaderboard.matrix(old)
     assert scores[("pixels@1.0.0", "v1")] is None  # missing, not 0
     assert scores[("alexnet@1.0.0", "it")] == 0.3
+
+
+def scaled(record, version: str, normalization: str):
+    record.inputs["benchmark"]["version"], record.inputs["normalization"]["name"] = version, normalization
+    return record
+
+
+def test_two_scales_of_one_benchmark_are_two_columns_never_one():
+    """The 2018, v1.0 and 2026 versions share a version core (1.0.0): each keeps its own column, named with its scale."""
+    records = [make_record("pixels", "it", "1.0.0", 0.30),
+               scaled(make_record("pixels", "it", score=0.09), "1.0.0+scale.v1.0", "(r/ceiling)^2"),
+               scaled(make_record("pixels", "it", score=0.07), "1.0.0+scale.2026", "r^2/ceiling"),
+               make_record("pixels", "v1", "1.0.0", 0.5)]
+    rows = {r.column: r for r in leaderboard.rows(records)}
+    assert set(rows) == {"it [2018 scale]", "it [v1.0 scale]", "it [2026 scale]", "v1"}
+    assert {c: (r.scale, r.benchmark_version, r.record.result["score"]) for c, r in rows.items()} == {
+        "it [2018 scale]": ("2018", "1.0.0", 0.30), "it [v1.0 scale]": ("v1.0", "1.0.0+scale.v1.0", 0.09),
+        "it [2026 scale]": ("2026", "1.0.0+scale.2026", 0.07), "v1": ("2018", "1.0.0", 0.5)}
+    _, columns, scores = leaderboard.matrix(list(rows.values()))
+    assert scores[("pixels@1.0.0", "it [v1.0 scale]")] == 0.09 and len(columns) == 4

@@ -5,6 +5,7 @@ from rich.table import Table
 
 from ..output import add_json_flag, console, print_json
 from ..provenance.ledger import Ledger
+from ..reporting.leaderboard import scale_of
 
 
 def add_parser(subparsers):
@@ -21,14 +22,14 @@ def run(args, settings) -> int:
         records = ledger.records()
         if args.json:
             print_json([{"record_id": r.record_id, "created": r.created, "model": r.model, "benchmark": r.benchmark,
-                         "score": r.result["score"]} for r in records])
+                         "benchmark_version": r.inputs["benchmark"]["version"], "scale": scale_of(r), "score": r.result["score"]} for r in records])
             return 0
         table = Table(title="score records")
-        for column in ("record", "created", "model", "benchmark", "score"):
+        for column in ("record", "created", "model", "benchmark", "scale", "score"):
             table.add_column(column)
         for r in records:
             table.add_row(r.record_id[:12], r.created, f"{r.model}@{r.inputs['model']['version']}",
-                          f"{r.benchmark}@{r.inputs['benchmark']['version']}", f"{r.result['score']:.4f}")
+                          f"{r.benchmark}@{r.inputs['benchmark']['version']}", scale_of(r) or "—", f"{r.result['score']:.4f}")
         console.print(table)
         return 0
     if not args.record_id:

@@ -56,11 +56,11 @@ def pairs(board: Board, a, b) -> tuple[list[ModelInfo], list[float], list[float]
 
 def benchmark_correlations(board: Board, n_boot: int = 1000, seed: int = 0) -> dict:
     """Every pair of benchmarks (brain and engineering alike) over the models scored on both."""
-    names = [b.identifier for b in board.benchmarks]
+    names = [b.column for b in board.benchmarks]
     table = []
     for a, b in combinations(board.benchmarks, 2):
         models, x, y = pairs(board, a, b)
-        table.append({"a": a.identifier, "b": b.identifier, "models": [m.key for m in models], **correlate(x, y, n_boot, seed)})
+        table.append({"a": a.column, "b": b.column, "models": [m.key for m in models], **correlate(x, y, n_boot, seed)})
     return {"benchmarks": names, "pairs": table, "bootstrap": n_boot, "interval": "percentile bootstrap 95% over models"}
 
 
@@ -68,17 +68,17 @@ def brain_scores(board: Board, against: str) -> dict[str, float]:
     """Per model key: its mean over the brain benchmarks of a domain (`vision`, `language`), or one benchmark's score."""
     if against in DOMAINS:
         return {m.key: a.mean for m in board.models if (a := board.average(m, against)).mean is not None}
-    found = [b for b in board.benchmarks if b.identifier == against]
+    found = [b for b in board.benchmarks if b.column == against]
     if not found:
         raise UsageError(f"nothing to correlate tasks with: {against!r} is neither a domain nor a benchmark in the ledger", [
             Problem("--against", "UNKNOWN_BENCHMARK", f"{against!r} is unknown",
-                    f"use one of: {', '.join(DOMAINS + tuple(b.identifier for b in board.benchmarks))}")])
+                    f"use one of: {', '.join(DOMAINS + tuple(b.column for b in board.benchmarks))}")])
     return {m.key: s for m in board.models if (s := board.score(m, found[0])) is not None}
 
 
 def engineering_tasks(board: Board) -> dict[str, dict[str, float]]:
     """The engineering benchmarks as tasks: task -> model key -> value."""
-    return {b.identifier: {m.key: row.record.result["score"] for m, row in board.rows_of(b)} for b in board.engineering_benchmarks()}
+    return {b.column: {m.key: row.record.result["score"] for m, row in board.rows_of(b)} for b in board.engineering_benchmarks()}
 
 
 def read_task_csv(path: Path, board: Board) -> dict[str, dict[str, float]]:
@@ -123,7 +123,7 @@ def task_relation(board: Board, tasks: dict[str, dict[str, float]], against: str
     """Per task: Pearson r between brain score and task value over the models having both, its p, the p corrected
     for the number of tasks (Benjamini-Hochberg), n models and the mean task value. The brain score is `against`
     (a domain's average or one benchmark); by default an engineering benchmark's own domain, else `domain`."""
-    own = {b.identifier: b.domain for b in board.engineering_benchmarks()}
+    own = {b.column: b.domain for b in board.engineering_benchmarks()}
     table = []
     for task, values in sorted(tasks.items()):
         target = against or own.get(task, domain)
@@ -166,7 +166,7 @@ def next_benchmark(board: Board, domain: str = "vision", max_subsets: int = 200,
                     rhos.append(float(stats.spearmanr(x, y)[0]))
         curve.append({"k": k, "comparisons": len(rhos), "mean_spearman": float(np.mean(rhos)) if rhos else None,
                       "sd": float(np.std(rhos)) if rhos else None})
-    return {"domain": domain, "benchmarks": [b.identifier for b in benchmarks], "curve": curve}
+    return {"domain": domain, "benchmarks": [b.column for b in benchmarks], "curve": curve}
 
 
 def not_enough_models(board: Board) -> UsageError:

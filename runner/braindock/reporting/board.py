@@ -10,6 +10,7 @@ from pathlib import Path
 from statistics import fmean
 
 from ..config import Settings
+from ..contract import schemas
 from ..errors import Problem, UsageError
 from ..provenance.ledger import Ledger
 from ..store import Store
@@ -34,6 +35,9 @@ class BenchmarkInfo:
     kind: str  # neural | behavioral | engineering (manifest); "brain" when the manifest is not in this store
     domain: str  # vision | language
     manifest: dict | None
+    column: str  # the leaderboard column (the identifier, with the scale when the board shows more than one)
+    scale: str | None  # the historical scale of its ceiled scores (None: not a neural benchmark)
+    better: str = "higher"  # "lower" for a metric such as perplexity (x-better in spec/v1/metrics.schema.json)
 
     @property
     def simulated(self) -> bool:
@@ -83,10 +87,10 @@ class Average:
 class Board:
     models: list[ModelInfo]
     benchmarks: list[BenchmarkInfo]
-    cells: dict[tuple[str, str], Row] = field(default_factory=dict)  # (model key, benchmark identifier) -> row
+    cells: dict[tuple[str, str], Row] = field(default_factory=dict)  # (model key, benchmark column) -> row
 
     def score(self, model: ModelInfo, benchmark: BenchmarkInfo) -> float | None:
-        row = self.cells.get((model.key, benchmark.identifier))
+        row = self.cells.get((model.key, benchmark.column))
         return None if row is None else row.record.result["score"]
 
     def brain_benchmarks(self, domain: str) -> list[BenchmarkInfo]:
@@ -105,10 +109,10 @@ class Board:
         return [d for d in DOMAINS if d in found]
 
     def records_of(self, model: ModelInfo) -> list[Row]:
-        return [self.cells[(model.key, b.identifier)] for b in self.benchmarks if (model.key, b.identifier) in self.cells]
+        return [self.cells[(model.key, b.column)] for b in self.benchmarks if (model.key, b.column) in self.cells]
 
     def rows_of(self, benchmark: BenchmarkInfo) -> list[tuple[ModelInfo, Row]]:
-        return [(m, self.cells[(m.key, benchmark.identifier)]) for m in self.models if (m.key, benchmark.identifier) in self.cells]
+        return [(m, self.cells[(m.key, benchmark.column)]) for m in self.models if (m.key, benchmark.column) in self.cells]
 
     def find_model(self, name: str) -> ModelInfo | None:
         """A model by key, identifier@version, identifier, or image ID (full or a prefix of >= 12 hex digits);
@@ -147,7 +151,12 @@ def _benchmark(rows: list[Row], store: Store) -> BenchmarkInfo:
         kind = ENGINEERING if newest.inputs["ceiling"]["method"] == "none" else "brain"
         domain = "vision" if newest.inputs["request"].get("visual_degrees") is not None else "language"
     return BenchmarkInfo(newest.benchmark, newest.inputs["benchmark"]["version"], newest.inputs["benchmark"]["image_id"],
-                         kind, domain, manifest)
+                         kind, domain, manifest, rows[0].column, rows[0].scale, better(newest.inputs["metric"]["name"]))
+
+
+def better(metric: str) -> str:
+    """'higher' or 'lower': which way the metric's scores rank, as spec/v1/metrics.schema.json declares it."""
+    return schemas.schema("metrics")["$defs"]["parameters"].get(metric, {}).get("x-better", "higher")
 
 
 def build(table: list[Row], home: Path, store: Store) -> Board:
@@ -162,10 +171,10 @@ def build(table: list[Row], home: Path, store: Store) -> Board:
         models.setdefault(key, ModelInfo(key, inputs["identifier"], inputs["version"], row.image_id,
                                          _description(home, row.image_id),
                                          tuple(i for i in rivals.get(row.model, ()) if i != row.image_id)))
-        by_benchmark.setdefault(row.benchmark, []).append(row)
-        cells[(key, row.benchmark)] = row
+        by_benchmark.setdefault(row.column, []).append(row)
+        cells[(key, row.column)] = row
     benchmarks = [_benchmark(rows, store) for _, rows in sorted(by_benchmark.items())]
-    benchmarks.sort(key=lambda b: (b.engineering, DOMAINS.index(b.domain), b.identifier))
+    benchmarks.sort(key=lambda b: (b.engineering, DOMAINS.index(b.domain), b.column))
     return Board(sorted(models.values(), key=lambda m: (m.label, m.image_id)), benchmarks, cells)
 
 

@@ -17,8 +17,8 @@ def plot_leaderboard(table: list[Row], path: Path) -> Path:
 
     conflicting = conflicts(table)  # two images claiming one name: two bars, each labelled with its image ID
     models = sorted({model_key(r, conflicting) for r in table})
-    benchmarks = sorted({r.benchmark for r in table})
-    found = {(model_key(r, conflicting), r.benchmark): r.record.result for r in table}
+    benchmarks = sorted({r.column for r in table})
+    found = {(model_key(r, conflicting), r.column): r.record.result for r in table}
     width = 0.8 / max(len(models), 1)
     figure, axes = plt.subplots(figsize=(min(14, 4 + 1.4 * len(benchmarks)), 4.5), layout="constrained")
     for k, model in enumerate(models):
