@@ -98,3 +98,25 @@ def test_a_behavioural_task_must_have_its_data(tmp_path):
     write_netcdf(triplets, recordings)
     write_manifest(tmp_path, stimulus_set, recordings, kind="behavioral", task="odd_one_out")
     assert [p for p in validate_benchmark_export(tmp_path) if p.severity == "error"] == []
+
+
+def test_a_column_only_the_stimulus_set_has_is_what_scoring_stratifies_by(tmp_path):
+    """Validation accepts stratify_by naming a stimulus-set column; scoring then finds it on the recordings too."""
+    from braindock import metrics
+    from braindock.contract.assemblies import average_repetitions
+    from braindock.contract.benchmark import Benchmark
+
+    ids = [f"s{i}" for i in range(40)]
+    folder = write_export(tmp_path, ids=ids)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["metric"]["parameters"]["stratify_by"] = "category"  # c0 / c1, in stimulus_set.json only
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert [p for p in validate_benchmark_export(folder) if p.severity == "error"] == []
+    benchmark = Benchmark(None, "", folder)
+    recordings = benchmark.recordings()
+    assert dict(zip(recordings["stimulus_id"].values, recordings["category"].values)) == {s: f"c{i % 2}" for i, s in enumerate(ids)}
+    activations = xr.DataArray(np.random.default_rng(1).normal(size=(40, 30, 1)), dims=("presentation", "neuroid", "time_bin"),
+                               coords={"stimulus_id": ("presentation", ids)})
+    spec = benchmark.manifest["metric"]
+    raw = metrics.get_metric(spec["name"], **spec["parameters"])(activations.mean("time_bin"), average_repetitions(recordings))
+    assert np.isfinite(raw.value) and raw.parameters["stratify_by"] == "category"

@@ -11,6 +11,8 @@ import xarray as xr
 
 from . import assemblies
 
+STRATIFY_KEYS = ("stratify_by", "group_by")  # metric parameters naming a per-stimulus column
+
 if TYPE_CHECKING:
     from ..execution.engines import ImageInfo
 
@@ -46,5 +48,25 @@ class Benchmark:
         return json.loads(self.stimulus_set_path.read_text())
 
     def recordings(self) -> xr.DataArray:
-        return assemblies.load_neural(self.root / self.manifest["recordings"]["path"])
+        """The recordings, with the stimulus-set columns the metric stratifies or groups by joined on when they lack them."""
+        loaded = assemblies.load_neural(self.root / self.manifest["recordings"]["path"])
+        return assemblies.join_stimulus_columns(loaded, self.stimulus_set["stimuli"], [c for _, c in stratify_columns(self.manifest)])
 
+
+
+def stratify_columns(manifest: Any) -> list[tuple[str, str]]:
+    """(JSON path, column) for every column the metric's parameters stratify or group by."""
+    try:
+        parameters = manifest["metric"]["parameters"]
+    except (KeyError, TypeError):
+        return []
+    if not isinstance(parameters, dict):
+        return []
+    found = []
+    for key in STRATIFY_KEYS:
+        value = parameters.get(key)
+        if isinstance(value, str):
+            found.append((f"/metric/parameters/{key}", value))
+        elif isinstance(value, list):
+            found.extend((f"/metric/parameters/{key}/{i}", v) for i, v in enumerate(value) if isinstance(v, str))
+    return found

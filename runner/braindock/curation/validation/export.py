@@ -7,7 +7,8 @@ from ...contract.constants import POSITIONS
 from ...errors import Problem
 from .checked import Checked
 from .files import inspect, unsafe_relative
-from .manifests import check_manifest, stratify_columns
+from ...contract.benchmark import stratify_columns
+from .manifests import check_manifest
 from .netcdf import check_assembly
 from .stimulus_sets import check_stimulus_json
 
