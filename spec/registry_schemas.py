@@ -37,6 +37,7 @@ METRICS = {
  "error_consistency": ("1.0", "Cohen's kappa of right/wrong patterns, per subject, averaged (label task).", {}),
  "odd_one_out_agreement": ("1.0", "Fraction of triplet trials where the model picks the human's odd one.", {}),
 }
+LOWER_IS_BETTER = {"perplexity"}  # every other metric: higher is better (x-better in the schema)
 CEILINGS = {
  "internal_consistency": ("1.0", "Split-half reliability over repetitions, Spearman-Brown corrected, median over neuroids.", {"splits": splits, "seed": seed}),
  "extrapolation": ("1.0", "Brain-Score language: predict held-out subjects from pools of others, extrapolate to infinitely many subjects.", {
@@ -76,6 +77,8 @@ def family(file, kind, key, entries, title):
         defs[name] = {"type": "object", "additionalProperties": False, "x-version": version,
                       "description": f"{what} Parameters of {kind} {name!r}: " + (", ".join(params) if params else "none") + " (any left out take their defaults).",
                       "properties": params}
+        if kind == "metric":
+            defs[name]["x-better"] = "lower" if name in LOWER_IS_BETTER else "higher"
     names = sorted(entries)
     doc = {
       "$schema": "https://json-schema.org/draft/2020-12/schema",

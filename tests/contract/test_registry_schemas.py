@@ -24,6 +24,8 @@ def test_schema_names_versions_and_parameters_match_the_registry(family, registr
     for name, cls in registry.items():
         assert described[name]["x-version"] == cls.version, f"{name}: version in spec/v1/{family}.schema.json"
         assert sorted(described[name]["properties"]) == sorted(cls.defaults), f"{name}: parameters in spec/v1/{family}.schema.json"
+        if family == "metrics":
+            assert described[name]["x-better"] == ("higher" if cls.higher_is_better else "lower"), f"{name}: LOWER_IS_BETTER"
 
 
 @pytest.mark.parametrize("family,registry", FAMILIES, ids=[f for f, _ in FAMILIES])

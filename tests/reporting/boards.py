@@ -23,14 +23,14 @@ def image_id(name: str) -> str:
 
 
 def score_record(model: str, benchmark: str, score: float, error: float = 0.02, version: str = "1.0.0",
-                 image: str | None = None, modality: str = "image", engineering: bool = False) -> ScoreRecord:
+                 image: str | None = None, modality: str = "image", engineering: bool = False, metric: str | None = None) -> ScoreRecord:
     """A record as `score` writes it; `image` names the model image's content (defaults to the model's name)."""
     splits = [score * 0.8 + 0.01 * ((i % 3) - 1) for i in range(10)]
     inputs = {
         "model": {"identifier": model, "version": version, "image": f"{model}:{version}", "image_id": image_id(image or model)},
         "benchmark": {"identifier": benchmark, "version": "1.0.0", "image": f"{benchmark.lower()}:1", "image_id": image_id(benchmark)},
         "data": {"stimulus_set_sha256": SHA, "recordings_sha256": SHA},
-        "metric": {"name": "accuracy" if engineering else "neural_predictivity", "version": "1.0",
+        "metric": {"name": metric or ("accuracy" if engineering else "neural_predictivity"), "version": "1.0",
                    "parameters": {} if engineering else {"regression": "pls", "n_components": 25}},
         "ceiling": {"method": "none" if engineering else "internal_consistency", "version": "1.0", "parameters": {}},
         "normalization": {"name": "none" if engineering else "r/ceiling", "version": "1.0"},

@@ -64,3 +64,23 @@ def test_empty_ledger_says_what_to_run(home):
     with pytest.raises(UsageError) as caught:
         board.load(home.settings)
     assert caught.value.problems[0].code == "EMPTY_LEDGER" and "braindock score" in caught.value.problems[0].fix
+
+
+def perplexities(home) -> dict[str, float]:
+    """Three language models on a perplexity benchmark (lower is better) and on a brain benchmark."""
+    scored = {"lm-a": 90.0, "lm-b": 40.0, "lm-c": 60.0}
+    for name, value in scored.items():
+        home.add(score_record(name, "sim.NextWord-perplexity", value, modality="text", engineering=True, metric="perplexity"))
+        home.add(score_record(name, LANGUAGE[0], 0.3, modality="text"))
+    return scored
+
+
+def test_a_lower_is_better_metric_ranks_lowest_first(home, capsys):
+    from braindock.cli import main
+
+    perplexities(home)
+    found = board.load(home.settings)
+    assert {b.identifier: b.better for b in found.benchmarks} == {"sim.NextWord-perplexity": "lower", LANGUAGE[0]: "higher"}
+    assert main(["--home", str(home.settings.home), "leaderboard"]) == 0
+    shown = [line for line in capsys.readouterr().out.splitlines() if "sim.NextWord-perplexity@" in line]
+    assert [line.split()[1] for line in shown] == ["lm-b@1.0.0", "lm-c@1.0.0", "lm-a@1.0.0"]  # 40, 60, 90

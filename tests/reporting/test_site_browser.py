@@ -5,6 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from reporting.boards import LANGUAGE, VISION, image_id
+from reporting.test_board import perplexities
 from braindock.reporting import board, site
 
 ARTIFACTS = Path(__file__).parent / "artifacts"  # ignored by git; CI keeps it
@@ -82,6 +83,20 @@ def test_clicking_a_column_sorts_rows_missing_last(page, site_dir):
     page.click("#leaderboard th >> text=model")
     names = page.eval_on_selector_all("#leaderboard tbody tr", "rows => rows.map(r => r.cells[0].dataset.value)")
     assert names == sorted(names)
+    assert page.problems == []
+
+
+def test_a_lower_is_better_column_sorts_lowest_first(page, home, tmp_path):
+    scored = perplexities(home)
+    site.build(board.load(home.settings), tmp_path / "site", n_boot=10)
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    title = "sim.NextWord-perplexity@1.0.0"
+    assert "lower is better" in page.inner_text(f'#leaderboard th[title="{title}"]')
+    header = f'#leaderboard th[title="{title}"]'
+    page.click(header, position={"x": 2, "y": 2})  # the header's corner, not its link to the benchmark page
+    assert [float(v) for v in column(page, title)] == sorted(scored.values())  # best (lowest) first
+    page.click(header, position={"x": 2, "y": 2})
+    assert [float(v) for v in column(page, title)] == sorted(scored.values(), reverse=True)
     assert page.problems == []
 
 

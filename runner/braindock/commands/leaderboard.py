@@ -64,18 +64,19 @@ def run(args, settings) -> int:
     if args.json:
         print_json({
             "rows": [{"model": leaderboard.model_key(r, conflicts), "image_id": r.image_id, "benchmark": r.benchmark,
-                      "benchmark_version": r.benchmark_version, "record_id": r.record.record_id, **r.record.result} for r in table_rows],
-            "matrix": {m.key: {b.identifier: found.score(m, b) for b in found.benchmarks} for m in found.models},
+                      "benchmark_version": r.benchmark_version, "scale": r.scale, "column": r.column, "record_id": r.record.record_id, **r.record.result} for r in table_rows],
+            "matrix": {m.key: {b.column: found.score(m, b) for b in found.benchmarks} for m in found.models},
             "averages": {m.key: {d: vars(found.average(m, d)) for d in domains} for m in found.models},
             "conflicts": conflicts,
         })
         return 0
     detail = Table(title="braindock leaderboard")
-    for column in ("model", "image", "benchmark", "raw", "ceiling", "ceiled score", "error", "record"):
+    for column in ("model", "image", "benchmark", "scale", "raw", "ceiling", "ceiled score", "error", "record"):
         detail.add_column(column, justify="right" if column in ("raw", "ceiling", "ceiled score", "error") else "left")
-    for r in sorted(table_rows, key=lambda r: (r.benchmark, -r.record.result["score"])):
+    lower = {b.column for b in found.benchmarks if b.better == "lower"}  # e.g. perplexity: best is lowest
+    for r in sorted(table_rows, key=lambda r: (r.column, r.record.result["score"] * (1 if r.column in lower else -1))):
         res = r.record.result
-        detail.add_row(leaderboard.model_key(r, conflicts), leaderboard.short_id(r.image_id), f"{r.benchmark}@{r.benchmark_version}",
+        detail.add_row(leaderboard.model_key(r, conflicts), leaderboard.short_id(r.image_id), f"{r.benchmark}@{r.benchmark_version}", r.scale or "—",
                        _fmt(res["raw"]), _fmt(res["ceiling"]), f"[bold]{_fmt(res['score'])}[/]", _fmt(res["score_error"]), r.record.record_id[:12])
     console.print(detail)
     for label, images in conflicts.items():
@@ -84,7 +85,7 @@ def run(args, settings) -> int:
         grid = Table(title="ceiled scores; averages within a domain over the benchmarks scored (missing is not 0)")
         grid.add_column("model", overflow="fold")
         for b in found.benchmarks:
-            grid.add_column(b.identifier + (" (task)" if b.engineering else ""), justify="right", overflow="fold")
+            grid.add_column(b.column + (" (task)" if b.engineering else ""), justify="right", overflow="fold")
         for d in domains:
             grid.add_column(f"{d} average (skipped)", justify="right")
         for m in found.models:

@@ -69,6 +69,8 @@ class Metric(Parameterised):
     Behavioural metrics: source is (presentation, choice) probabilities, target is per-trial choices.
     """
 
+    higher_is_better = True  # how leaderboards rank its scores (perplexity: lower)
+
     @abstractmethod
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
         """Score `source` against `target`."""

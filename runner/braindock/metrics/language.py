@@ -46,6 +46,7 @@ class Perplexity(Metric):
 
     name = "perplexity"
     version = "1.0"
+    higher_is_better = False
     defaults: dict = {}
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:

@@ -36,7 +36,8 @@ def badge(text: str, kind: str, hint: str = "") -> str:
 
 def benchmark_badges(b: BenchmarkInfo) -> str:
     out = badge("sim", "sim", "simulated data: scores test the pipeline, not brains") if b.simulated else ""
-    return out + (badge("task", "eng", "engineering benchmark: no brain data, no ceiling") if b.engineering else "")
+    out += badge("task", "eng", "engineering benchmark: no brain data, no ceiling") if b.engineering else ""
+    return out + (badge("lower is better", "eng", "ranked lowest first: its metric is better when lower") if b.better == "lower" else "")
 
 
 def conflict_badge(m: ModelInfo) -> str:
@@ -53,7 +54,7 @@ def column_domain(b: BenchmarkInfo) -> str:
 
 
 def score_cell(board: Board, m: ModelInfo, b: BenchmarkInfo) -> str:
-    row = board.cells.get((m.key, b.identifier))
+    row = board.cells.get((m.key, b.column))
     if row is None:
         return f'<td class="num missing" data-domain="{column_domain(b)}" data-value="">missing</td>'
     r = row.record.result
@@ -71,8 +72,8 @@ def leaderboard_page(board: Board, built: str) -> str:
     for d, _ in brain:
         head.append(f'<th data-type="num" data-domain="{d}" title="mean over the {d} brain benchmarks a model was scored on">{d} average</th>')
     for b in [b for _, bs in brain for b in bs] + engineering:
-        head.append(f'<th data-type="num" data-domain="{column_domain(b)}" title="{escape(b.identifier)}@{escape(b.version)}">'
-                    f'<a href="{b.page}">{escape(b.identifier.removeprefix("sim."))}</a>{benchmark_badges(b)}</th>')
+        head.append(f'<th data-type="num" data-better="{b.better}" data-domain="{column_domain(b)}" title="{escape(b.identifier)}@{escape(b.version)}">'
+                    f'<a href="{b.page}">{escape(b.column.removeprefix("sim."))}</a>{benchmark_badges(b)}</th>')
     first = brain[0][0] if brain else None  # ranked by the first domain's average, best first, missing last
     means = {m.key: board.average(m, first).mean if first else None for m in board.models}
     ranked = sorted(board.models, key=lambda m: (means[m.key] is None, -(means[m.key] or 0.0)))
@@ -128,15 +129,15 @@ def model_page(board: Board, m: ModelInfo, built: str) -> str:
                        for d in DOMAINS if (a := board.average(m, d)).scored)
     rows, plots = [], []
     for row in board.records_of(m):
-        b = next(b for b in board.benchmarks if b.identifier == row.benchmark)
+        b = next(b for b in board.benchmarks if b.column == row.column)
         r = row.record.result
-        rows.append(f'<tr><td><a href="../{b.page}">{escape(b.identifier)}</a>{benchmark_badges(b)}</td><td>{escape(row.benchmark_version)}</td>'
+        rows.append(f'<tr><td><a href="../{b.page}">{escape(b.column)}</a>{benchmark_badges(b)}</td><td>{escape(row.benchmark_version)}</td>'
                     f'<td class="num">{num(r["raw"])} ± {num(r["error"])}</td><td class="num">{num(r["ceiling"])} ± {num(r["ceiling_error"])}</td>'
                     f'<td class="num"><strong>{num(r["score"])}</strong> ± {num(r["score_error"])}</td>'
                     f'<td><a href="../records/{row.record.record_id}.json">{row.record.record_id[:12]}</a></td><td>{escape(row.record.created)}</td></tr>')
         series = {k: r[f] for k, f in (("raw per split", "per_split"), ("ceiling per split", "ceiling_per_split")) if r.get(f)}
         if series:
-            plots.append(f'<figure>{svg.per_split(series, b.identifier)}</figure>')
+            plots.append(f'<figure>{svg.per_split(series, b.column)}</figure>')
     body = (f'<p>image <code>{m.image_id}</code>{conflict_badge(m)}</p>{conflict}<h2>Description</h2>{description_table(m.description)}'
             f'<h2>Scores</h2><ul>{averages}</ul><table><thead><tr><th>benchmark</th><th>version</th><th>raw ± error</th><th>ceiling ± error</th>'
             f'<th>score ± error</th><th>record (JSON)</th><th>created</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -156,7 +157,7 @@ def benchmark_page(board: Board, b: BenchmarkInfo, built: str) -> str:
              ("ceiling method", f"{inputs['ceiling']['method']} {json.dumps(inputs['ceiling']['parameters'], sort_keys=True)}"),
              ("metric", f"{inputs['metric']['name']} {inputs['metric']['version']}"),
              ("metric parameters", json.dumps(inputs["metric"]["parameters"], sort_keys=True)),
-             ("normalization", inputs["normalization"]["name"])]
+             ("normalization", inputs["normalization"]["name"]), ("scale", b.scale or "—")]
     generative = (f'<h2>Generative model (simulated data)</h2><pre>{escape(json.dumps(manifest["generative_model"], indent=2, sort_keys=True))}</pre>'
                   if "generative_model" in manifest else "")
     plot = svg.distribution([(m.key, row.record.result["score"], row.record.result["score_error"], f"../{m.page}") for m, row in scored],
@@ -167,10 +168,10 @@ def benchmark_page(board: Board, b: BenchmarkInfo, built: str) -> str:
 
 
 def compare_data(board: Board) -> dict:
-    return {"benchmarks": [{"id": b.identifier, "page": b.page, "domain": column_domain(b)} for b in board.benchmarks],
+    return {"benchmarks": [{"id": b.column, "page": b.page, "domain": column_domain(b)} for b in board.benchmarks],
             "models": [{"key": m.key, "page": m.page, "scores": {
-                b.identifier: [row.record.result["score"], row.record.result["score_error"]]
-                for b in board.benchmarks if (row := board.cells.get((m.key, b.identifier)))}} for m in board.models]}
+                b.column: [row.record.result["score"], row.record.result["score_error"]]
+                for b in board.benchmarks if (row := board.cells.get((m.key, b.column)))}} for m in board.models]}
 
 
 def compare_page(board: Board, built: str) -> str:

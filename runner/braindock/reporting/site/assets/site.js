@@ -10,7 +10,9 @@ function cellValue(row, index, type) {
 function sortBy(table, header) {
   const index = Array.from(header.parentNode.children).indexOf(header);
   const type = header.dataset.type;
-  const descending = header.getAttribute("aria-sort") ? header.getAttribute("aria-sort") === "ascending" : type === "num";
+  // first click: best first (highest, or lowest where the metric is better when lower, e.g. perplexity)
+  const descending = header.getAttribute("aria-sort") ? header.getAttribute("aria-sort") === "ascending"
+    : type === "num" && header.dataset.better !== "lower";
   table.querySelectorAll("th").forEach((th) => th.removeAttribute("aria-sort"));
   header.setAttribute("aria-sort", descending ? "descending" : "ascending");
   const body = table.tBodies[0];
