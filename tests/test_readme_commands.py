@@ -42,6 +42,8 @@ RUNS = {
          r"suite [0-9a-f]{12}: 2 pairs, 1 distinct model runs(.|\n)*2 done, 0 running, 0 failed, 0 pending")],
     "braindock suite status": [("suite status", 0, r"pixels:1.0.0 .* done (.|\n)*2 done, 0 running")],
     "braindock check-model my-lab/my-model:1": [(f"check-model {PIXELS}", 0, r"\d+ passed, 0 failed, .* conforms to the container contract")],
+    f"braindock check-benchmark {IT_BENCHMARK}": [
+        (f"check-benchmark {IT_BENCHMARK}", 0, r"\d+ passed, 0 failed, .* conforms to the benchmark contract")],
     "braindock submit submissions/gabor-c": [
         ("submit submissions/gabor-c", 0, r"queued: gabor-c = gabor-c@"), ("submit --list", 0, r"gabor-c@1\.0\.0 .* queued")],
     "braindock validate stimuli.csv recordings.nc manifest.json": [
