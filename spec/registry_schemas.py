@@ -36,6 +36,7 @@ METRICS = {
    "group_by": {"type": "string", "minLength": 1, "description": "Word coordinate the folds are grouped by (e.g. story)."}, "splits": splits}),
  "error_consistency": ("1.0", "Cohen's kappa of right/wrong patterns, per subject, averaged (label task).", {}),
  "odd_one_out_agreement": ("1.0", "Fraction of triplet trials where the model picks the human's odd one.", {}),
+ "accuracy": ("1.0", "Fraction of the target's stimuli the model labels with their truth (label task); binomial standard error.", {}),
 }
 LOWER_IS_BETTER = {"perplexity"}  # every other metric: higher is better (x-better in the schema)
 CEILINGS = {

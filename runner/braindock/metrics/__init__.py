@@ -5,11 +5,12 @@ Modules: alignment (match by stimulus_id, input checks), gram (Grams over column
 memory-mapped activations), splits / subsets (cross-validation), regression
 (kernel PLS / ridge / ridge-CV / OLS), neuron_to_neuron, predictivity, cka, rsa, behavior (I1, I1n, I2n),
 ceilings (internal consistency, extrapolation, RSA between subjects), error_consistency (label task),
-odd_one_out (triplets), normalization, stats.
+odd_one_out (triplets), accuracy (engineering: label task against the truth), normalization, stats.
 """
 from __future__ import annotations
 
 from ..errors import UsageError
+from .accuracy import Accuracy
 from .base import Ceiling, Metric, Score
 from .behavior import I1, I1n, I1nSplitHalf, I1SplitHalf, I2n, I2nSplitHalf
 from .ceilings import ExtrapolationCeiling, InternalConsistency, RSACeiling
@@ -36,7 +37,7 @@ def _registry(kind: str, classes) -> dict:
 
 METRICS: dict[str, type[Metric]] = _registry(
     "metric", (NeuralPredictivity, CKA, RDMSimilarity, I1, I1n, I2n, ErrorConsistency, OddOneOutAgreement,
-               Perplexity, ReadingTimePredictivity))
+               Perplexity, ReadingTimePredictivity, Accuracy))
 CEILINGS: dict[str, type[Ceiling]] = _registry(
     "ceiling", (InternalConsistency, ExtrapolationCeiling, RSACeiling, I1SplitHalf, I1nSplitHalf, I2nSplitHalf, ErrorConsistencyHumans,
                 OddOneOutNoiseCeiling, ReadingTimeConsistency, NoCeiling))
