@@ -8,6 +8,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from ..contract.benchmark import Benchmark
+from ..contract.constants import BEHAVIORAL_TASKS
 from ..contract.responses import read_activations
 from ..contract.run_request import lay_out_stimuli, time_bins_for, write_request
 from ..errors import Problem, UsageError, ValidationError
@@ -135,7 +136,44 @@ class NextWordKind(BenchmarkKind):
         return f"behavior.{language.TASK}"
 
 
-KINDS: dict[str, BenchmarkKind] = {kind.name: kind for kind in (NeuralKind(), BehavioralKind(), *map(NextWordKind, language.KINDS))}
+class EngineeringKind(BenchmarkKind):
+    """Task scores with no brain data (ceiling and normalisation `none`): scored as the kind that asks the benchmark's
+    task would score it (next_word: perplexity; label: accuracy of the model's own labels or the standard readout)."""
+
+    name = "engineering"
+
+    def __init__(self, by_task: dict[str, BenchmarkKind]):
+        self.by_task = by_task
+
+    def of(self, benchmark: Benchmark) -> BenchmarkKind:
+        """The kind that scores this benchmark's task; an unknown task lists the known ones."""
+        task = benchmark.manifest["task"]
+        if task not in self.by_task:
+            raise UsageError(f"benchmark {benchmark.identifier}: no engineering scoring for task {task!r}", [
+                Problem(f"{benchmark.identifier} manifest.json#/task", "UNKNOWN_TASK", f"engineering benchmarks score tasks {sorted(self.by_task)}",
+                        "upgrade braindock, or use one of the known tasks", found=task)])
+        return self.by_task[task]
+
+    def problems(self, benchmark, description, who):
+        return self.of(benchmark).problems(benchmark, description, who)
+
+    def build_request(self, benchmark, description, input_dir, who, seed):
+        return self.of(benchmark).build_request(benchmark, description, input_dir, who, seed)
+
+    def regions(self, benchmark, request):
+        return self.of(benchmark).regions(benchmark, request)
+
+    def score(self, benchmark, request, response, folder, who):
+        return self.of(benchmark).score(benchmark, request, response, folder, who)
+
+    def layer(self, benchmark, request, description):
+        return self.of(benchmark).layer(benchmark, request, description)
+
+
+BEHAVIORAL = BehavioralKind()
+KINDS: dict[str, BenchmarkKind] = {kind.name: kind for kind in (
+    NeuralKind(), BEHAVIORAL, NextWordKind("reading_times"),
+    EngineeringKind({language.TASK: NextWordKind("engineering"), **{task: BEHAVIORAL for task in BEHAVIORAL_TASKS}}))}
 
 
 def kind_of(benchmark: Benchmark) -> BenchmarkKind:

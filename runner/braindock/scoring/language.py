@@ -1,4 +1,4 @@
-"""Benchmarks scored from a model's next-word probabilities (manifest kinds `reading_times` and `engineering`).
+"""Benchmarks scored from a model's next-word probabilities (manifest kind `reading_times`, and `engineering` with task next_word).
 
 Both ask task next_word on the benchmark's text stimuli (the words of each stimulus come from its stimulus-set
 entry's `words`, else from its text) and read behavior.next_word, checked by contract.task_answers:
@@ -25,7 +25,6 @@ from ..errors import Problem
 from .neural import Outcome
 
 TASK = "next_word"
-KINDS = ("reading_times", "engineering")
 
 
 def problems(benchmark: Benchmark, description: dict, who: str) -> list[Problem]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...contract.constants import POSITIONS
+from ...contract.constants import BEHAVIORAL_TASKS, POSITIONS
 from ...errors import Problem
 from .checked import Checked
 from .files import inspect, unsafe_relative
@@ -68,7 +68,7 @@ def check_export(folder: Path) -> Checked:
         out.add(*fitting.problems)
         out.facts["fitting_stimulus_set"] = fitting.facts
 
-    kind = manifest.get("kind") if manifest.get("kind") in ("neural", "behavioral") else "neural"
+    kind = assembly_kind(manifest)
     recordings = None
     path = _referenced(folder, manifest_path, manifest, "recordings", out)
     if path is not None:
@@ -81,6 +81,14 @@ def check_export(folder: Path) -> Checked:
     if kind == "behavioral":
         out.add(*_task_data(manifest_path, manifest, recordings))
     return out
+
+
+def assembly_kind(manifest: dict) -> str:
+    """What the recordings are: trials (behavioral) for a behavioural benchmark or an engineering one whose task is
+    answered per stimulus or triplet (label: the generator's labels); otherwise neural-shaped (reading times and
+    next-word log-probabilities are per word and subject)."""
+    kind, task = manifest.get("kind"), manifest.get("task")
+    return "behavioral" if kind == "behavioral" or (kind == "engineering" and task in BEHAVIORAL_TASKS) else "neural"
 
 
 def _task_data(manifest_path: Path, manifest: dict, recordings: Checked | None) -> list[Problem]:
