@@ -99,7 +99,7 @@ def build(config: dict, out: Path) -> dict:
 def test_logits(config: dict, out: Path) -> tuple[list[dict], np.ndarray, np.ndarray]:
     """Write labelled fitting and test stimuli; return the test entries, their labels and population logits."""
     _, fit_images, fit_labels, fit_latents = builder.write_stimuli(config, out, "fitting_stimuli")
-    _add_labels(out / "fitting_stimuli" / "stimulus_set.json")
+    add_labels(out / "fitting_stimuli" / "stimulus_set.json")
     entries, images, labels, latents = builder.write_stimuli(config, out, "stimuli")
     logits = probabilities(config, np.concatenate([fit_images, images]), np.concatenate([fit_labels, labels]),
                            np.concatenate([fit_latents, latents]), len(fit_labels))
@@ -133,7 +133,7 @@ def write_export(config: dict, out: Path, coords: dict[str, np.ndarray], method:
         "recordings": {"identifier": config["recordings_identifier"], "path": "recordings/trials.nc", "sha256": sha(path)},
         "generative_model": {
             **config["generative_model"],
-            "model": doc.strip(), "hierarchy": hierarchy.__doc__.strip(),
+            "model": doc.strip(), **({"hierarchy": hierarchy.__doc__.strip()} if "stage" in config["generative_model"] else {}),
             "subjects": config["subjects"], "trials": n_trials, "seed": config["seed"],
             "expected_ceiling": config.get("expected_ceiling"), **(facts or {}),
         },
@@ -142,7 +142,7 @@ def write_export(config: dict, out: Path, coords: dict[str, np.ndarray], method:
     return manifest
 
 
-def _add_labels(path: Path) -> None:
+def add_labels(path: Path) -> None:
     """Fitting stimuli carry the `label` a readout is fitted to (their object_name)."""
     document = json.loads(path.read_text())
     for entry in document["stimuli"]:

@@ -21,24 +21,31 @@ def sha256(path: Path) -> str:
 
 def write_stimuli(config: dict, out: Path, key: str = "stimuli") -> tuple[list[dict], np.ndarray, np.ndarray, np.ndarray]:
     """Render the object images of config[key] as PNG under out/key; return the stimulus entries, the images
-    at 64x64, labels and latents. A spec's `id_prefix` keeps ids distinct from another set's (fitting stimuli)."""
+    at 64x64, labels and latents. A spec's `id_prefix` keeps ids distinct from another set's (fitting stimuli).
+    A spec's `corruptions` ({name: parameters}, objects.corrupt) saves each rendered image once per corruption
+    instead (id `<image>-<name>`), drawn from `corruption_seed` so that the images are those of the same seed."""
     spec = config[key]
     prefix = spec.get("id_prefix", "")
     rng = np.random.default_rng(spec["seed"])
+    corruptions = spec.get("corruptions", {})
+    corruption_rng = np.random.default_rng(spec.get("corruption_seed", 0))
     folder = out / key
     (folder / "images").mkdir(parents=True, exist_ok=True)
     entries, small, labels, latents = [], [], [], []
     for index in range(spec["per_category"]):
         for label, category in enumerate(objects.CATEGORIES):
-            image, params = objects.render(category, rng, spec["side"])
-            stimulus_id = f"{prefix}{category}_{index:03d}"
-            path = folder / "images" / f"{stimulus_id}.png"
-            image.save(path, optimize=False)
-            entries.append({"stimulus_id": stimulus_id, "file": f"images/{stimulus_id}.png", "sha256": sha256(path),
-                            "object_name": category, **params})
-            small.append(np.asarray(image.resize((hierarchy.SIDE, hierarchy.SIDE), resample=2), dtype=float) / 255.0)
-            labels.append(label)
-            latents.append([params["tx"], params["ty"], params["size"], params["rotation"]])
+            rendered, params = objects.render(category, rng, spec["side"])
+            image_id = f"{prefix}{category}_{index:03d}"
+            versions = [(f"{image_id}-{name}", objects.corrupt(rendered, name, corruption_rng, **parameters), {"image": image_id, "corruption": name})
+                        for name, parameters in corruptions.items()] or [(image_id, rendered, {})]
+            for stimulus_id, image, extra in versions:
+                path = folder / "images" / f"{stimulus_id}.png"
+                image.save(path, optimize=False)
+                entries.append({"stimulus_id": stimulus_id, "file": f"images/{stimulus_id}.png", "sha256": sha256(path),
+                                "object_name": category, **params, **extra})
+                small.append(np.asarray(image.resize((hierarchy.SIDE, hierarchy.SIDE), resample=2), dtype=float) / 255.0)
+                labels.append(label)
+                latents.append([params["tx"], params["ty"], params["size"], params["rotation"]])
     write_stimulus_set(config, entries, "image", folder, key)
     return entries, np.array(small), np.array(labels), np.array(latents)
 
@@ -115,7 +122,7 @@ def stages_for(config: dict, out: Path) -> tuple[list[dict], dict[str, np.ndarra
 
 def build(config: dict, out: Path) -> dict:
     generator = config.get("generator", "objects")
-    if generator in ("behavior", "labels", "triplets", "language", "langnet"):
+    if generator in ("behavior", "labels", "triplets", "language", "langnet", "accuracy"):
         from importlib import import_module
 
         return import_module(f".{generator}", __package__).build(config, out)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 CATEGORIES = ("animals", "boats", "cars", "chairs", "faces", "fruits", "planes", "tables")
 
@@ -71,3 +71,37 @@ def render(category: str, rng: np.random.Generator, side: int = 128) -> tuple[Im
             draw.polygon(_transform(ring, angle, scale, shift, side), fill=shade)
     params = {"rotation": round(angle, 4), "size": round(scale, 4), "tx": round(shift[0], 4), "ty": round(shift[1], 4), "shade": shade}
     return image, params
+
+
+def corrupt(image: Image.Image, name: str, rng: np.random.Generator, **parameters) -> Image.Image:
+    """The image degraded as the robustness benchmark declares: `noise` adds Gaussian grey-level noise of sd `sd`
+    (clipped to 0..255); `blur` is a Gaussian blur of `radius` pixels."""
+    if name == "noise":
+        noisy = np.asarray(image, dtype=float) + rng.normal(0.0, parameters["sd"], (image.height, image.width))
+        return Image.fromarray(np.clip(np.round(noisy), 0, 255).astype(np.uint8), mode="L")
+    if name == "blur":
+        return image.filter(ImageFilter.GaussianBlur(parameters["radius"]))
+    raise ValueError(f"unknown corruption {name!r}; known: noise (sd), blur (radius)")
+
+
+def training_set(per_category: int, seed: int, side: int = 128, size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """`per_category` images of each category rendered at `side` and resized to `size` (bilinear, as the CNN model
+    reads a stimulus): uint8 images (n, size, size) and their category indices, categories interleaved."""
+    rng = np.random.default_rng(seed)
+    images, labels = [], []
+    for _ in range(per_category):
+        for label, category in enumerate(CATEGORIES):
+            image, _ = render(category, rng, side)
+            images.append(np.asarray(image.resize((size, size), Image.BILINEAR), dtype=np.uint8))
+            labels.append(label)
+    return np.stack(images), np.array(labels, dtype=np.uint8)
+
+
+if __name__ == "__main__":
+    # python3 -m simulation.objects trainset OUT.npz PER_CATEGORY SEED: the CNN models' training images (containers/models/cnn)
+    import sys
+
+    if len(sys.argv) != 5 or sys.argv[1] != "trainset":
+        sys.exit("usage: python3 -m simulation.objects trainset OUT.npz PER_CATEGORY SEED")
+    images, labels = training_set(int(sys.argv[3]), int(sys.argv[4]))
+    np.savez_compressed(sys.argv[2], images=images, labels=labels, categories=np.array(CATEGORIES))
