@@ -52,7 +52,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def validity(session: nox.Session) -> None:
-    """Can every simulated neural benchmark tell models apart? Prints a table per benchmark, saves tests/validity/validity.png."""
+    """Can every simulated neural benchmark tell models apart? Prints a table per benchmark, saves tests/validity/validity.png;
+    then scores the vision models (CNN family included; real containers) and reports object accuracy against IT score."""
     session.install("-e", ".")
     session.run("python", str(ROOT / "tests" / "validity" / "report.py"), "--plot", str(ROOT / "tests" / "validity" / "validity.png"), *session.posargs)
 

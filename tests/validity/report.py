@@ -1,7 +1,9 @@
 """Validity report: does every simulated neural benchmark tell models apart? (`nox -s validity`)
 
 Builds each benchmark's export in-process (as its container does), scores the known-distance models of
-validity.py with the runner's metrics, prints one table per benchmark and saves a plot.
+validity.py with the runner's metrics, prints one table per benchmark and saves a plot. Then `accuracy-vs-it`
+(vision_family.py, real containers): across the CNN family and the reference vision models, the correlation of
+object-classification accuracy with the IT score, which must be positive.
 
 Usage: python tests/validity/report.py [--out DIR] [--plot PNG] [NAME ...]   (exit 1 if any criterion fails)
 """
@@ -14,7 +16,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import vision_family  # noqa: E402
 from validity import GENERATOR_MIN, NEURAL, SHUFFLED_MAX, Validity, assess, build_export  # noqa: E402
+
+TASK_RELATION = "accuracy-vs-it"  # not a benchmark: the vision family's accuracy against its IT score
 
 
 def table(validity: Validity, seconds: float) -> str:
@@ -50,7 +55,7 @@ def plot(results: list[Validity], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", default=list(NEURAL), help=f"benchmarks (default: {' '.join(NEURAL)})")
+    parser.add_argument("names", nargs="*", default=[*NEURAL, TASK_RELATION], help=f"benchmarks, or {TASK_RELATION} (default: {' '.join(NEURAL)} {TASK_RELATION})")
     parser.add_argument("--out", type=Path, help="where to build the exports (default: a temporary folder)")
     parser.add_argument("--plot", type=Path, default=Path("validity.png"), help="plot file (default validity.png)")
     args = parser.parse_args(argv)
@@ -58,12 +63,20 @@ def main(argv: list[str] | None = None) -> int:
     results, failed = [], False
     for name in args.names:
         started = time.monotonic()
+        if name == TASK_RELATION:
+            relation = vision_family.run()
+            ok = vision_family.positive(relation)
+            print(f"object accuracy vs IT score across {len(relation['scores'])} vision models, {time.monotonic() - started:.0f} s\n"
+                  f"{vision_family.report(relation)}\n  {'PASS' if ok else 'FAIL'}: accuracy's r > 0", flush=True)
+            failed |= not ok
+            continue
         validity = assess(build_export(name, out))
         results.append(validity)
         failed |= bool(validity.problems())
         print(table(validity, time.monotonic() - started), flush=True)
-    plot(results, args.plot)
-    print(f"plot: {args.plot}")
+    if results:
+        plot(results, args.plot)
+        print(f"plot: {args.plot}")
     return 1 if failed else 0
 
 
