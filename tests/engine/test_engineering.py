@@ -1,9 +1,11 @@
 """Vision engineering benchmarks end to end with real containers: accuracy of the CNN family's checkpoints and of pixels
-on held-out simulated objects, and robustness (the same images noisy and blurred) lowering it."""
+on held-out simulated objects, robustness (the same images noisy and blurred) lowering it, and check-benchmark on them."""
 from __future__ import annotations
 
 import pytest
 from braindock import pipeline
+from braindock.checks import Status
+from braindock.checks.benchmark_suite import check_benchmark
 from braindock.commands.build import build_images
 from braindock.config import load_settings
 
@@ -48,3 +50,10 @@ def test_models_that_list_label_answer_it_themselves(scores):
 def test_noise_and_blur_lower_the_trained_checkpoints_accuracy(scores):
     clean, corrupted = scores[(TRAINED, ACCURACY)].result, scores[(TRAINED, ROBUSTNESS)].result
     assert clean["score"] - corrupted["score"] > 2 * (clean["error"] + corrupted["error"])
+
+
+@pytest.mark.parametrize("image", [ACCURACY, ROBUSTNESS])
+def test_check_benchmark_passes_and_skips_the_stimulus_blind_control_a_task_score_has_no_zero_for(images, engine, settings, image):
+    report = check_benchmark(engine, settings, image)
+    assert {r.check: r.status for r in report.results if r.status is not Status.PASSED} == {"shuffled_control_near_zero": Status.SKIPPED}
+    assert "chance" in report.by_check()["shuffled_control_near_zero"].reason

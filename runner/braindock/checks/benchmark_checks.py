@@ -181,8 +181,12 @@ def _behavioral_control(session: BenchmarkSession, seed: int) -> Score:
 
 def check_shuffled_control_near_zero(session: BenchmarkSession) -> CheckResult:
     """A control that knows nothing of the stimuli scores near 0 after ceiling: the recordings with their stimulus ids
-    shuffled (neural), or the standard readout of random features (behavioural); mean over 5 seeds."""
+    shuffled (neural), or the standard readout of random features (behavioural); mean over 5 seeds. Engineering
+    benchmarks score a task, whose chance level is not 0 (accuracy 1/labels, perplexity the vocabulary): skipped."""
     manifest = session.manifest
+    if manifest["kind"] == "engineering":
+        raise SkipCheck(f"an engineering benchmark scores task {manifest['task']!r} (no brain data, no ceiling): a stimulus-blind "
+                        "answer scores chance, not 0")
     control = _neural_control if manifest["kind"] == "neural" else _behavioral_control
     what = "shuffled recordings" if manifest["kind"] == "neural" else "random features through the standard readout"
     try:

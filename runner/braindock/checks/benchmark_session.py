@@ -17,6 +17,7 @@ from .. import metrics
 from ..config import Limits
 from ..contract.benchmark import Benchmark
 from ..curation.validation import validate_benchmark_export
+from ..curation.validation.export import assembly_kind
 from ..errors import Problem
 from ..execution import containers
 from ..execution.engines import ContainerRun, Engine, ImageInfo, Mount, RunResult
@@ -106,7 +107,7 @@ class BenchmarkSession:
     @cached_property
     def trials(self) -> xr.DataArray:
         """What the ceiling is computed on: the region's single trials, time bins averaged (neural), or every trial."""
-        if self.manifest["kind"] == "behavioral":
+        if assembly_kind(self.manifest) == "behavioral":
             return self.recordings
         return self.recordings.isel(neuroid=(self.recordings["region"] == self.manifest["region"]).values).mean("time_bin")
 
