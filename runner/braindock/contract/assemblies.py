@@ -79,10 +79,12 @@ def load_neural(path: Path) -> xr.DataArray:
 def join_stimulus_columns(recordings: xr.DataArray, stimuli: list[dict[str, Any]], columns: list[str]) -> xr.DataArray:
     """`recordings` with each of `columns` it lacks taken from the stimulus set (joined on stimulus_id) as a presentation
     coordinate, when every recorded stimulus has it: a benchmark may keep per-stimulus metadata in either place."""
+    columns = [c for c in columns if c not in recordings.coords]
+    if not columns or "stimulus_id" not in recordings.coords or recordings["stimulus_id"].dims != ("presentation",):
+        return recordings  # e.g. triplet trials: no stimulus_id per presentation to join on
     by_id = {s["stimulus_id"]: s for s in stimuli}
     recorded = [by_id.get(i, {}) for i in recordings["stimulus_id"].values.tolist()]
-    joined = {c: ("presentation", np.asarray([s[c] for s in recorded])) for c in columns
-              if c not in recordings.coords and all(c in s for s in recorded)}
+    joined = {c: ("presentation", np.asarray([s[c] for s in recorded])) for c in columns if all(c in s for s in recorded)}
     return recordings.assign_coords(joined) if joined else recordings
 
 
