@@ -80,7 +80,7 @@ def test_attack_is_contained(scenario, engine, exported, test_image, tmp_path, c
 
 
 def test_the_output_quota_stops_a_5_gb_write_at_the_quota(engine, exported, hostile_image, tmp_path, capsys):
-    """The kernel refuses the write at limits.output: the model's own log says how far it got."""
+    """The kernel refuses the write at limits.output: the file it stopped holds exactly the quota, not a byte more."""
     home = make_home(tmp_path, exported)
     assert main(["--home", str(home), "score", hostile_image("huge_file"), IT_BENCHMARK, "--json"]) == 1
     document = json.loads(capsys.readouterr().out)
@@ -88,7 +88,7 @@ def test_the_output_quota_stops_a_5_gb_write_at_the_quota(engine, exported, host
     # the kernel stopped blob.bin at exactly the quota (the total may also hold the small answer written after it,
     # when the watchdog's poll comes later than the model's next writes)
     assert "blob.bin (64.0 MiB)" in problem["message"], problem
-    assert "stopped after 64 MiB: [Errno 27] File too large" in document["details"], document["details"]
+    assert problem["expected"] == "less than 64.0 MiB (limits.output)"
     assert leftovers(engine, home) == NOTHING_LEFT
 
 
