@@ -5,13 +5,14 @@ import functools
 import json
 import os
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaViolation
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem, ValidationError
+
+if TYPE_CHECKING:  # jsonschema is imported when something is first validated, not by reading a schema
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError as SchemaViolation
+    from referencing import Registry
 
 SPEC_VERSION_DIR = "v1"
 READABLE_MAJORS = ("1",)  # spec majors this runner reads: any 1.x document
@@ -66,6 +67,8 @@ def spec_dir() -> Path:
 
 @functools.cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     folder = spec_dir() / SPEC_VERSION_DIR
     resources = []
     for path in sorted(folder.glob("*.schema.json")):
@@ -84,6 +87,8 @@ def schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(schema(name), registry=_registry())
 
 
