@@ -78,3 +78,33 @@ def test_normalisation_none_keeps_the_raw_score():
     raw = metrics.get_metric("perplexity")(answer(np.full(len(ids), -2.0), ids, index), answer(np.zeros(len(ids)), ids, index))
     ceiling = metrics.get_ceiling("none")(None)
     assert metrics.normalize("none", raw, ceiling).value == raw.value
+
+
+def test_reading_times_average_the_readers_who_read_each_word():
+    """NaN marks a reader who did not read a word (Natural Stories: each reader read some stories). The metric is then
+    the metric against the mean of the readers who read each word (Brain-Score's skip-NaN mean), and the generating
+    surprisal still reaches the split-half ceiling."""
+    ids, index, words, rng = tokens()
+    truth = rng.gamma(2.0, 2.0, len(ids))
+    target = reading(truth, words, ids, index, rng, subjects=40)
+    story = np.array([int(s[-1]) for s in target["story"].values])
+    target.values[story[:, None] % 2 == np.arange(40)[None, :] % 2] = np.nan  # even readers read odd stories, and back
+    averaged = target.isel(subject=[0]).copy(data=np.nanmean(target.values, axis=1, keepdims=True))
+    metric = metrics.get_metric("reading_time_predictivity", group_by="story", splits=5)
+    right = metric(answer(-truth * np.log(2), ids, index), target)
+    assert right.value == metric(answer(-truth * np.log(2), ids, index), averaged).value
+    ceiling = metrics.get_ceiling("reading_time_consistency", splits=50, seed=0)(target)
+    assert right.value == pytest.approx(ceiling.value, abs=0.05)
+
+
+@pytest.mark.parametrize("cells, value, code", [(np.s_[3, :], np.nan, "UNREAD_WORD"), (np.s_[3, 2], np.inf, "BAD_READING_TIME")])
+def test_reading_times_refuse_a_word_nobody_read_and_infinite_times(cells, value, code):
+    ids, index, words, rng = tokens()
+    truth = rng.gamma(2.0, 2.0, len(ids))
+    target = reading(truth, words, ids, index, rng)
+    target.values[cells] = value
+    for score in (lambda: metrics.get_metric("reading_time_predictivity")(answer(-truth, ids, index), target),
+                  lambda: metrics.get_ceiling("reading_time_consistency")(target)):
+        with pytest.raises(MetricError) as caught:
+            score()
+        assert caught.value.problems[0].code == code

@@ -2,6 +2,8 @@
 
 Word-level data have dims ("word",) (model log-probabilities) or ("word", "subject") (reading times), with
 `stimulus_id` and `word_index` coordinates on "word"; model and data are aligned by that pair, never by position.
+A reading time is NaN where that reader did not read the word (Natural Stories: each reader read some stories);
+means over readers skip them, as Brain-Score's xarray mean does, and equal the plain mean when nobody is missing.
 """
 from __future__ import annotations
 
@@ -58,6 +60,26 @@ class Perplexity(Metric):
                      details={"words": int(values.size), "bits_per_word": float(-values.mean() / LN2)})
 
 
+def _readers_mean(values: np.ndarray) -> np.ndarray:
+    """Per word (row), the mean over the readers (columns) who read it: NaN cells skipped, an all-NaN row NaN."""
+    read = ~np.isnan(values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(read, values, 0.0).sum(1) / read.sum(1)
+
+
+def _reading_times(target: xr.DataArray, role: str) -> np.ndarray:
+    """(word, subject) reading times: finite or NaN (not read); MetricError naming an infinite time or a word nobody read."""
+    values = np.asarray(require_dims(target, ("word", "subject"), role).values, dtype=np.float64)
+    if np.isinf(values).any():
+        raise fail(f"{int(np.isinf(values).sum())} reading times are infinite", role, "BAD_READING_TIME",
+                   "store a reader's time for a word in ms, or NaN where the reader did not read it")
+    unread = np.flatnonzero(np.isnan(values).all(1))
+    if unread.size:
+        raise fail(f"{unread.size} words have no reading time from any reader, e.g. {word_keys(target, role)[unread[0]]}",
+                   f"{role}.word", "UNREAD_WORD", "drop the words no reader read")
+    return values
+
+
 def _pearson(a: np.ndarray, b: np.ndarray) -> float:
     a, b = a - a.mean(), b - b.mean()
     denominator = np.sqrt((a * a).sum() * (b * b).sum())
@@ -73,11 +95,10 @@ class ReadingTimePredictivity(Metric):
     defaults = {"group_by": "story", "splits": 5}
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
-        target = require_dims(target, ("word", "subject"), "target")
+        reading = _readers_mean(_reading_times(target, "target"))
         surprisal = -_finite_log_probabilities(source)[align_words(source, target)] / LN2
         letters = np.array([len(str(w)) for w in require_coord(target, "word", "word", "target", "the letters of each word")], dtype=float)
         groups = require_coord(target, self.parameters["group_by"], "word", "target", "folds keep its values together")
-        reading = np.asarray(target.values, dtype=np.float64).mean(1)
         design = np.column_stack([np.ones_like(surprisal), surprisal, letters])
         per_split = []
         for train, test in group_kfold(groups, self.parameters["splits"], self.parameters["group_by"]):
@@ -90,14 +111,15 @@ class ReadingTimePredictivity(Metric):
 
 class ReadingTimeConsistency(Ceiling):
     """The r a perfect predictor of the subject-mean reading time reaches: sqrt of the Spearman-Brown-corrected
-    correlation between the mean RTs of random halves of the subjects (mean over `splits` halvings)."""
+    correlation between the mean RTs of random halves of the subjects (mean over `splits` halvings; a halving
+    correlates the words that both halves read)."""
 
     name = "reading_time_consistency"
     version = "1.0"
     defaults = {"splits": 50, "seed": 0}
 
     def __call__(self, assembly: xr.DataArray) -> Score:
-        values = np.asarray(require_dims(assembly, ("word", "subject"), "recordings").values, dtype=np.float64)
+        values = _reading_times(assembly, "recordings")
         n = values.shape[1]
         if n < 2:
             raise fail(f"a split-half ceiling needs 2 or more subjects, found {n}", "recordings.subject", "TOO_FEW_SUBJECTS")
@@ -105,7 +127,12 @@ class ReadingTimeConsistency(Ceiling):
         per_split = []
         for _ in range(self.parameters["splits"]):
             order = rng.permutation(n)
-            r = _pearson(values[:, order[: n // 2]].mean(1), values[:, order[n // 2:]].mean(1))
+            first, second = _readers_mean(values[:, order[: n // 2]]), _readers_mean(values[:, order[n // 2:]])
+            both = ~np.isnan(first) & ~np.isnan(second)
+            if both.sum() < 3:
+                raise fail(f"a random half of the {n} readers shares {int(both.sum())} words with the other half", "recordings",
+                           "TOO_FEW_SHARED_WORDS", "have more readers read each word (each half needs readers of the same words)")
+            r = _pearson(first[both], second[both])
             per_split.append(np.sqrt(max(2 * r / (1 + r), 0.0)))
         per_split = np.array(per_split)
         return Score(float(per_split.mean()), float(per_split.std()), self.name, self.version, dict(self.parameters), per_split=per_split)
