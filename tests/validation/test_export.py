@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 import xarray as xr
 from braindock.curation.validation import validate_benchmark_export
 
@@ -38,6 +39,19 @@ def test_every_problem_of_a_broken_export_is_reported_at_once(tmp_path):
     assert ("MISSING_FIELD", f"{r}#/coords/neuroid_id") in found
     assert ("NAN_IN_DATA", f"{r}#/data [stimulus_id=s0]") in found
     assert ("UNKNOWN_STIMULUS_ID", f"{r}#/coords/stimulus_id [stimulus_id=ghost]") in found
+
+
+@pytest.mark.parametrize("kind, value, severity", [("reading_times", np.nan, "warning"), ("reading_times", np.inf, "error"),
+                                                   ("neural", np.nan, "error")])
+def test_a_reader_who_did_not_read_a_word_is_a_warning_and_nothing_else_is(tmp_path, kind, value, severity):
+    ids = ["s0", "s1", "s2", "s3"]
+    array = neural_array(ids)
+    array[0, 1, 0] = value
+    reading = {"kind": "reading_times", "task": "next_word", "metric": {"name": "reading_time_predictivity", "parameters": {}},
+               "ceiling": {"method": "reading_time_consistency", "parameters": {}}}
+    folder = write_export(tmp_path, ids=ids, array=array, **(reading if kind == "reading_times" else {}))
+    found = [p for p in validate_benchmark_export(folder) if p.code == "NAN_IN_DATA"]
+    assert found and {p.severity for p in found} == {severity}
 
 
 def test_manifest_hashes_and_missing_files_are_checked(tmp_path):

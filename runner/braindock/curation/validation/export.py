@@ -73,7 +73,7 @@ def check_export(folder: Path) -> Checked:
     path = _referenced(folder, manifest_path, manifest, "recordings", out)
     if path is not None:
         recordings = check_assembly(path, kind)
-        out.add(*(_escalate(p, manifest) for p in recordings.problems))
+        out.add(*(_escalate(_unread_words(p, manifest, recordings), manifest) for p in recordings.problems))
         out.facts["recordings"] = recordings.facts
         out.add(*_cross_check(path, recordings, stimulus_set))
         out.add(*_time_bins(manifest_path, manifest, recordings))
@@ -111,6 +111,15 @@ def _escalate(problem: Problem, manifest: dict) -> Problem:
         return Problem(problem.where, problem.code, problem.message + f" (ceiling method {method!r})", problem.fix,
                        "error", problem.expected, problem.found)
     return problem
+
+
+def _unread_words(problem: Problem, manifest: dict, recordings: Checked) -> Problem:
+    """Reading times are NaN where a reader did not read a word (Natural Stories: each reader read some stories), and
+    the reading-time metrics average the readers who did: a warning there, unless a value is infinite."""
+    if problem.code != "NAN_IN_DATA" or manifest.get("kind") != "reading_times" or recordings.facts.get("inf_values", 0):
+        return problem
+    return Problem(problem.where, problem.code, problem.message + " (readers who did not read these words; the reading-time "
+                   "metrics average the readers who did)", problem.fix, "warning", problem.expected, problem.found)
 
 
 def _cross_check(recordings_path: Path, recordings: Checked, stimulus_set: Checked | None) -> list[Problem]:
