@@ -2,7 +2,9 @@
 
 `benchmarks/real/benchmarks.yaml` names, per benchmark, the assembly and stimulus set (by brainio identifier)
 and Brain-Score's metric settings; `benchmarks/real/catalog.csv` gives each data file's name and sha1 (from
-brain-score/vision's data registry). Nothing is read before its sha1 matches.
+brain-score/vision's and brain-score/language's data registries). Nothing is read before its sha1 matches.
+Vision benchmarks read their images from the stimulus-set files; language assemblies carry their own text,
+which a recipe's `text` section turns into the stimulus set (`text_stimuli`).
 """
 from __future__ import annotations
 
@@ -119,22 +121,114 @@ def _import_stimuli(csv_path: Path, zip_path: Path, out: Path, identifier: str, 
 
 
 def _assembly(raw: Path, work: Path, spec: dict, identifier: str) -> xr.DataArray:
-    """The brainio assembly imported (legacy names fixed), renamed to spec/v1 coordinates, with the recipe's attrs."""
+    """The brainio assembly imported (legacy names fixed), renamed to spec/v1 coordinates, with the recipe's attrs,
+    restricted to the recipe's presentations (`select`), neuroids (`drop_nan_neuroids`) and time bins."""
     imported = work / "imported.nc"
-    import_assembly(raw, imported, {"attrs": {"identifier": identifier, **spec["attrs"], "citation": spec["citation"]}})
+    meta: dict[str, Any] = {"attrs": {"identifier": identifier, **spec["attrs"], "citation": spec["citation"]}}
+    if spec.get("recording_window"):  # a file without time bins (fMRI, ECoG, reading times): its one window, in ms
+        meta["time_bins"] = [spec["recording_window"]]
+    import_assembly(raw, imported, meta)
     with xr.open_dataset(imported, engine="h5netcdf") as dataset:
         array = dataset[list(dataset.data_vars)[0]].load()
         array.attrs = {**dataset.attrs, **array.attrs}
+    array = array.rename({old: new for old, new in (spec.get("rename_dims") or {}).items() if old in array.dims})
     renames = {old: new for old, new in (spec.get("rename") or {}).items() if old in array.coords and new not in array.coords}
     array = array.rename(renames)
+    for new, old in (spec.get("copy") or {}).items():
+        array = array.assign_coords({new: array[old]})
     for name, value in (spec.get("constant_neuroid") or {}).items():
         if name not in array.coords and "neuroid" in array.dims:
             array = array.assign_coords({name: ("neuroid", [value] * array.sizes["neuroid"])})
+    for name, value in (spec.get("select") or {}).items():
+        array = array.isel(presentation=np.flatnonzero(np.asarray(array[name].values).astype(str) == str(value)))
+    if spec.get("drop_nan_neuroids"):  # Brain-Score's dropna("neuroid"): subjects who did not do the selected part
+        other = tuple(d for d in array.dims if d != "neuroid")
+        array = array.isel(neuroid=np.flatnonzero(~np.isnan(array.values).any(axis=tuple(array.dims.index(d) for d in other))))
     if spec["kind"] == "neural" and "time_bin" in array.dims and spec.get("time_bins"):
         starts = np.asarray(array["time_bin_start"].values, dtype=float)
         wanted = [i for i, s in enumerate(starts) if [s, float(array["time_bin_end"].values[i])] in [[float(a), float(b)] for a, b in spec["time_bins"]]]
         array = array.isel(time_bin=wanted)
-    return array
+    for name in ("neuroid_id", "subject"):  # brainio files may number them (Fedorenko2016: ints)
+        if name in array.coords and not np.issubdtype(array[name].dtype, np.str_):
+            array = array.assign_coords({name: (array[name].dims, np.asarray(array[name].values).astype(str))})
+    return array.transpose(*[d for d in ("presentation", "neuroid", "time_bin") if d in array.dims], ...)
+
+
+def _json_value(value: Any) -> Any:
+    """A coordinate value as a stimulus-set column (str, int, float, bool; NaN as null)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return None if isinstance(value, float) and np.isnan(value) else value
+
+
+def _rows_of(keys: np.ndarray) -> dict[str, list[int]]:
+    rows: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        rows.setdefault(str(key), []).append(i)
+    return rows
+
+
+def text_stimuli(array: xr.DataArray, text: dict) -> tuple[xr.DataArray, list[dict]]:
+    """A language assembly's own text as stimuli: (recordings re-keyed to them, [{stimulus_id, text, words, ...}]).
+
+    layout `sentence`: one stimulus per presentation, its text the `column` coordinate (Pereira2018, Blank2014);
+    `prefix`: one per presentation, the words (`column`) of its sentence (`group`) so far in `order` (Fedorenko2016,
+    as the simulated ECoG design); `tokens`: one per sentence, its words the presentations in `order`, which get the
+    sentence's stimulus_id, word_index (0-based) and repetition = word_index (Futrell2018, as the simulated reading
+    design). Presentation coordinates constant within a stimulus become its columns."""
+    layout, column = text["layout"], np.asarray(array[text["column"]].values).astype(str)
+    n = array.sizes["presentation"]
+    if layout == "sentence":
+        keys = np.asarray(array["stimulus_id"].values).astype(str)
+        members = _rows_of(keys)
+        words = {key: column[rows[0]].split() for key, rows in members.items()}
+    elif layout in ("prefix", "tokens"):
+        groups = [".".join(parts) for parts in zip(*(np.asarray(array[g].values).astype(str) for g in text["group"]))]
+        order = np.asarray(array[text["order"]].values)
+        sentences: dict[str, list[int]] = {}
+        for i in np.argsort(order, kind="stable"):
+            sentences.setdefault(groups[i], []).append(int(i))
+        if layout == "tokens":
+            keys, members = np.asarray(groups), sentences
+            words = {key: [column[i] for i in rows] for key, rows in sentences.items()}
+            position = np.empty(n, dtype=np.int64)
+            for rows in sentences.values():
+                position[rows] = np.arange(len(rows))
+            array = array.assign_coords(stimulus_id=("presentation", keys), word_index=("presentation", position),
+                                        repetition=("presentation", position), word=("presentation", column))
+        else:
+            keys = np.asarray(array["stimulus_id"].values).astype(str)
+            members = _rows_of(keys)
+            words = {}
+            for rows in sentences.values():
+                for k, i in enumerate(rows):
+                    words[keys[i]] = [column[j] for j in rows[: k + 1]]
+    else:
+        raise UsageError(f"unknown text layout {layout!r}", [Problem("benchmarks.yaml#/text/layout", "BAD_RECIPE", f"layout {layout!r}",
+                                                                   "use one of: sentence, prefix, tokens")])
+    array = array.assign_coords(stimulus_id=("presentation", np.asarray(keys).astype(str)))
+    skip = {"stimulus_id", "repetition", "word_index", text["column"]}
+    columns = {name: np.asarray(coord.values) for name, coord in array.coords.items() if coord.dims == ("presentation",) and name not in skip}
+    entries = []
+    for key, rows in members.items():
+        constant = {name: _json_value(values[rows[0]]) for name, values in columns.items() if (values[rows] == values[rows[0]]).all()}
+        sentence = column[rows[0]].strip() if layout == "sentence" else " ".join(words[key])
+        entries.append({"stimulus_id": key, "text": sentence, "words": " ".join(words[key]), **constant})
+    return array, entries
+
+
+def _write_text_stimuli(entries: list[dict], out: Path, identifier: str, citation: str, license_: str) -> dict:
+    """stimulus_set.json (modality text) + one .txt per stimulus, laid out as the simulated language benchmarks' are."""
+    (out / "sentences").mkdir(parents=True)
+    stimuli = []
+    for k, entry in enumerate(entries):
+        path = out / "sentences" / f"{k:05d}.txt"
+        path.write_text(entry["text"] + "\n", encoding="utf-8")
+        stimuli.append({"stimulus_id": entry["stimulus_id"], "file": f"sentences/{path.name}", "sha256": sha256_file(path),
+                        **{key: value for key, value in entry.items() if key != "stimulus_id"}})
+    document = {"spec_version": SPEC_VERSION, "identifier": identifier, "modality": "text", "license": license_,
+                "citation": citation, "description": "The text the assembly carries, one file per stimulus.", "stimuli": stimuli}
+    (out / "stimulus_set.json").write_text(json.dumps(document, indent=1, ensure_ascii=False))
+    return document
 
 
 def prepare_export(name: str, source: Path, out: Path, catalog_path: Path = CATALOG, recipes_path: Path = RECIPES) -> dict:
@@ -142,7 +236,7 @@ def prepare_export(name: str, source: Path, out: Path, catalog_path: Path = CATA
     spec = recipe(name, recipes_path)
     catalog = load_catalog(catalog_path)
     rows = [files_for(spec["assembly"], "assembly", catalog, catalog_path)]
-    sets = [spec["stimulus_set"]] + ([spec["fitting_stimulus_set"]] if spec.get("fitting_stimulus_set") else [])
+    sets = [spec[key] for key in ("stimulus_set", "fitting_stimulus_set") if spec.get(key)]
     for identifier in dict.fromkeys(sets):
         rows += [files_for(identifier, kind, catalog, catalog_path) for kind in ("stimulus_set_csv", "stimulus_set_zip")]
     paths = verify(rows, Path(source), catalog_path)
@@ -150,23 +244,34 @@ def prepare_export(name: str, source: Path, out: Path, catalog_path: Path = CATA
     work = Path(tempfile.mkdtemp(prefix=".import-", dir=out.parent))
     try:
         array = _assembly(paths[f"assembly:{spec['assembly']}"], work, spec, spec["assembly"])
-        used = {str(s) for s in np.asarray(array["stimulus_id"].values).tolist()}
         files = lambda identifier: (paths[f"stimulus_set_csv:{identifier}"], paths[f"stimulus_set_zip:{identifier}"])
-        stimulus_set = _import_stimuli(*files(spec["stimulus_set"]), out / "stimuli", spec["stimulus_set"], spec["citation"],
-                                       None, used, None)
+        if spec.get("text"):  # language: the assembly's own text is the stimulus set
+            stimulus_set_id = f"{name}.stimuli"
+            array, entries = text_stimuli(array, spec["text"])
+            for coord, values in (spec.get("exclude") or {}).items():  # after the text: excluded words stay context
+                array = array.isel(presentation=np.flatnonzero(~np.isin(np.asarray(array[coord].values), values)))
+            used = set(np.asarray(array["stimulus_id"].values).astype(str).tolist())
+            stimulus_set = _write_text_stimuli([e for e in entries if e["stimulus_id"] in used], out / "stimuli", stimulus_set_id,
+                                               spec["citation"], spec["attrs"]["license"])
+            source_text = f"Brain-Score's public {spec['assembly']} (its own text as stimuli)"
+        else:
+            stimulus_set_id = spec["stimulus_set"]
+            used = {str(s) for s in np.asarray(array["stimulus_id"].values).tolist()}
+            stimulus_set = _import_stimuli(*files(spec["stimulus_set"]), out / "stimuli", spec["stimulus_set"], spec["citation"],
+                                           None, used, None)
+            source_text = f"Brain-Score's public {spec['assembly']} on {spec['stimulus_set']}"
         manifest = {
             "spec_version": SPEC_VERSION, "identifier": name, "version": "1.0.0", "kind": spec["kind"], "region": spec["region"],
-            "modality": "image", "metric": spec["metric"], "ceiling": spec["ceiling"], "normalization": spec["normalization"],
-            "visual_degrees": spec["visual_degrees"], "number_of_trials": spec["number_of_trials"], "citation": spec["citation"],
-            "description": f"{name}: Brain-Score's public {spec['assembly']} on {spec['stimulus_set']}, with Brain-Score's metric settings.",
+            "modality": spec.get("modality", "image"), "metric": spec["metric"], "ceiling": spec["ceiling"],
+            "normalization": spec["normalization"], "number_of_trials": spec["number_of_trials"], "citation": spec["citation"],
+            "description": f"{name}: {source_text}, with Brain-Score's metric settings.",
             "simulated": False,
-            "stimulus_set": {"identifier": spec["stimulus_set"], "path": "stimuli/stimulus_set.json",
+            "stimulus_set": {"identifier": stimulus_set_id, "path": "stimuli/stimulus_set.json",
                              "sha256": sha256_file(out / "stimuli" / "stimulus_set.json")},
         }
-        if spec.get("time_bins"):
-            manifest["time_bins"] = spec["time_bins"]
-        if spec.get("task"):
-            manifest["task"] = spec["task"]
+        for key in ("visual_degrees", "time_bins", "task"):
+            if spec.get(key):
+                manifest[key] = spec[key]
         if spec.get("fitting_stimulus_set"):
             _import_stimuli(*files(spec["fitting_stimulus_set"]), out / "fitting_stimuli", f"{spec['fitting_stimulus_set']}.fitting",
                             spec["citation"], spec["label_column"], None, {s["stimulus_id"] for s in stimulus_set["stimuli"]})
@@ -174,7 +279,7 @@ def prepare_export(name: str, source: Path, out: Path, catalog_path: Path = CATA
                                                 "sha256": sha256_file(out / "fitting_stimuli" / "stimulus_set.json")}
         recordings = out / "recordings" / "assembly.nc"
         recordings.parent.mkdir(parents=True)
-        array.name = "recordings" if spec["kind"] == "neural" else "choices"
+        array.name = "choices" if spec["kind"] == "behavioral" else "recordings"
         array.to_netcdf(recordings, engine="h5netcdf")
         manifest["recordings"] = {"identifier": spec["assembly"], "path": "recordings/assembly.nc", "sha256": sha256_file(recordings)}
         manifest["source_files"] = {row.filename: {"identifier": row.identifier, "sha1": row.sha1} for row in rows}

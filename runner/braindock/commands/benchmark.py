@@ -15,7 +15,7 @@ def add_parser(subparsers):
     parser = subparsers.add_parser("benchmark", help="build real-data benchmark containers from Brain-Score's public files")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     build = actions.add_parser("build", help="check sha1s, import, validate, build the container")
-    build.add_argument("name", metavar="NAME", help="e.g. MajajHong2015public.IT-pls (see `braindock benchmark list`)")
+    build.add_argument("name", metavar="NAME", help="e.g. MajajHong2015public.IT-pls or Pereira2018.384sentences-linear (see `braindock benchmark list`)")
     build.add_argument("--from", dest="source", required=True, type=Path, metavar="DIR", help="folder holding the catalogued files")
     build.add_argument("--catalog", type=Path, default=None, metavar="CSV",
                        help="data catalog: identifier, lookup_type, filename, sha1 (default benchmarks/real/catalog.csv)")
@@ -35,7 +35,7 @@ def run(args, settings) -> int:
         catalog = real_data.load_catalog(args.catalog)
         rows = []
         for name, spec in real_data.load_recipes().items():
-            needed = {spec["assembly"], spec["stimulus_set"], spec.get("fitting_stimulus_set")} - {None}
+            needed = {spec["assembly"], spec.get("stimulus_set"), spec.get("fitting_stimulus_set")} - {None}
             rows.append({"name": name, "region": spec["region"], "kind": spec["kind"],
                          "files": [{"filename": r.filename, "sha1": r.sha1} for r in catalog if r.identifier in needed]})
         if args.json:
