@@ -112,3 +112,27 @@ def test_real_data_build_refuses_a_sha1_mismatch(engine_settings, tmp_path, caps
                    "--catalog", str(catalog), "--tag", "braindock-test/never-built:1"])
     assert status == 1
     assert "SHA1_MISMATCH" in capsys.readouterr().err
+
+
+def test_a_language_real_data_build_scores_a_text_model_on_the_assemblys_own_text(engine_settings, text_model, tmp_path, capsys):
+    from braindock import metrics, real_data
+    from braindock.contract.benchmark import Benchmark
+    from real_shaped import language_rows, write_blank, write_catalog
+
+    files = tmp_path / "brainscore"
+    write_blank(files)
+    catalog = write_catalog(files, tmp_path / "catalog.csv", rows=language_rows("Blank2014.fROI"))
+    tag = "braindock-test/real-blank2014:1"
+    assert main(["--home", str(engine_settings.home), "benchmark", "build", "Blank2014-linear", "--from", str(files),
+                 "--catalog", str(catalog), "--tag", tag, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source_files"] == {
+        "assy_Blank2014_fROI.nc": {"identifier": "Blank2014.fROI", "sha1": real_data.sha1_file(files / "assy_Blank2014_fROI.nc")}}
+    record = pipeline.score(text_model, tag, engine_settings)
+    assert record.inputs["benchmark"]["identifier"] == "Blank2014-linear"
+    linear = {"regression": "ols", "split": "stratified_shuffle", "stratify_by": None, "splits": 10, "train_size": 0.9, "seed": 1}
+    assert linear.items() <= record.inputs["metric"]["parameters"].items()  # Brain-Score's linear_pearsonr
+    manifest = real_data.prepare_export("Blank2014-linear", files, tmp_path / "export", catalog)  # the same export, in-process
+    recordings = Benchmark(None, "", tmp_path / "export").recordings().mean("time_bin")
+    expected = metrics.get_ceiling(manifest["ceiling"]["method"], **manifest["ceiling"]["parameters"])(recordings)
+    assert record.result["ceiling"] == pytest.approx(expected.value, abs=1e-9)
+    assert -1 < record.result["score"] < 2
