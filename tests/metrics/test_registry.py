@@ -27,7 +27,7 @@ def test_every_entry_is_versioned_and_stores_parameters():
 
 
 def test_unknown_names_list_known():
-    with pytest.raises(UsageError, match=r"unknown metric 'bogus'; known metrics: \['cka'"):
+    with pytest.raises(UsageError, match=r"unknown metric 'bogus'; known metrics: \['accuracy', 'cka'"):
         metrics.get_metric("bogus")
     with pytest.raises(UsageError, match="known ceilings"):
         metrics.get_ceiling("bogus")
