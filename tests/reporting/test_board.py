@@ -84,3 +84,18 @@ def test_a_lower_is_better_metric_ranks_lowest_first(home, capsys):
     assert main(["--home", str(home.settings.home), "leaderboard"]) == 0
     shown = [line for line in capsys.readouterr().out.splitlines() if "sim.NextWord-perplexity@" in line]
     assert [line.split()[1] for line in shown] == ["lm-b@1.0.0", "lm-c@1.0.0", "lm-a@1.0.0"]  # 40, 60, 90
+
+
+def test_a_benchmark_on_three_scales_counts_once_in_an_average(home):
+    """IT at 2018, v1.0 and 2026 is three columns but one benchmark: the vision average takes V1 and IT at 2018."""
+    for version, normalization, score in (("1.0.0", "r/ceiling", 0.5), ("1.0.0+scale.v1.0", "(r/ceiling)^2", 0.25),
+                                          ("1.0.0+scale.2026", "r^2/ceiling", 0.2)):
+        record = score_record("vis", VISION[-1], score)
+        record.inputs["benchmark"]["version"], record.inputs["normalization"]["name"] = version, normalization
+        home.add(record)
+    home.add(score_record("vis", VISION[0], 0.7))
+    found = board.load(home.settings)
+    assert len(found.brain_benchmarks("vision")) == 4  # every column is shown
+    assert sorted((b.identifier, b.scale) for b in found.averaged("vision")) == [(VISION[0], "2018"), (VISION[-1], "2018")]
+    average = found.average(found.models[0], "vision")
+    assert average.mean == pytest.approx((0.5 + 0.7) / 2) and (average.scored, average.skipped) == (2, 0)

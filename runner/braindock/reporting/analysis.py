@@ -55,10 +55,11 @@ def pairs(board: Board, a, b) -> tuple[list[ModelInfo], list[float], list[float]
 
 
 def benchmark_correlations(board: Board, n_boot: int = 1000, seed: int = 0) -> dict:
-    """Every pair of benchmarks (brain and engineering alike) over the models scored on both."""
-    names = [b.column for b in board.benchmarks]
+    """Every pair of benchmarks (brain and engineering alike, each on one scale) over the models scored on both."""
+    benchmarks = board.one_scale(board.benchmarks)
+    names = [b.column for b in benchmarks]
     table = []
-    for a, b in combinations(board.benchmarks, 2):
+    for a, b in combinations(benchmarks, 2):
         models, x, y = pairs(board, a, b)
         table.append({"a": a.column, "b": b.column, "models": [m.key for m in models], **correlate(x, y, n_boot, seed)})
     return {"benchmarks": names, "pairs": table, "bootstrap": n_boot, "interval": "percentile bootstrap 95% over models"}
@@ -145,7 +146,7 @@ def task_relation(board: Board, tasks: dict[str, dict[str, float]], against: str
 def next_benchmark(board: Board, domain: str = "vision", max_subsets: int = 200, seed: int = 0) -> dict:
     """For k = 1 .. B-1: mean Spearman, over held-out benchmarks and k-subsets of the others, between a model's mean
     over the k benchmarks and its score on the held-out one (models scored on all k+1)."""
-    benchmarks = board.brain_benchmarks(domain)
+    benchmarks = board.averaged(domain)
     rng = np.random.default_rng(seed)
     curve = []
     for k in range(1, len(benchmarks)):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import fmean
 
 from ..config import Settings
-from ..contract import schemas
+from ..contract import scales, schemas
 from ..errors import Problem, UsageError
 from ..provenance.ledger import Ledger
 from ..store import Store
@@ -96,12 +97,25 @@ class Board:
     def brain_benchmarks(self, domain: str) -> list[BenchmarkInfo]:
         return [b for b in self.benchmarks if b.domain == domain and not b.engineering]
 
+    def one_scale(self, benchmarks: list[BenchmarkInfo]) -> list[BenchmarkInfo]:
+        """Each benchmark once: one shown on several historical scales counts on the scale most of `benchmarks` are
+        on (ties: the oldest convention), so an average or an analysis never counts a benchmark twice or mixes scales."""
+        order = list(scales.conventions())
+        counts = Counter(b.scale for b in benchmarks if b.scale is not None)
+        chosen = min(counts, key=lambda s: (-counts[s], order.index(s) if s in order else len(order))) if counts else None
+        by_identifier = Counter(b.identifier for b in benchmarks)
+        return [b for b in benchmarks if by_identifier[b.identifier] == 1 or b.scale == chosen]
+
+    def averaged(self, domain: str) -> list[BenchmarkInfo]:
+        """The brain benchmarks a domain average is taken over (each once, one scale)."""
+        return self.one_scale(self.brain_benchmarks(domain))
+
     def engineering_benchmarks(self) -> list[BenchmarkInfo]:
         return [b for b in self.benchmarks if b.engineering]
 
     def average(self, model: ModelInfo, domain: str) -> Average:
-        values = [s for b in self.brain_benchmarks(domain) if (s := self.score(model, b)) is not None]
-        return Average(fmean(values) if values else None, len(values), len(self.brain_benchmarks(domain)) - len(values))
+        values = [s for b in self.averaged(domain) if (s := self.score(model, b)) is not None]
+        return Average(fmean(values) if values else None, len(values), len(self.averaged(domain)) - len(values))
 
     def domains_of(self, model: ModelInfo) -> list[str]:
         """The domains a model was scored in (its rows show under these filters)."""
