@@ -7,10 +7,12 @@ from pathlib import Path
 
 from .. import SPEC_VERSION
 from ..errors import Problem, ValidationError
-from ..store import canonical_json, sha256_bytes, sha256_file
+from ..store import canonical_json, sha256_bytes
 from . import schemas
 from .benchmark import Benchmark
-from .screen import place_on_screen
+from .screen import placed_png
+
+_valid_requests: set[str] = set()  # sha256 of the run requests this process has validated
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -44,14 +46,37 @@ def lay_out_stimuli(stimulus_set: dict, source_root: Path, input_dir: Path, moda
         relative = f"{folder}/{entry['file']}"
         target = input_dir / relative
         if rescale:
-            place_on_screen(source_root / entry["file"], target, stimulus_degrees, model_degrees)
-            digest = sha256_file(target)
+            data, digest = _place(source_root / entry["file"], entry["sha256"], stimulus_degrees, model_degrees)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         else:
             _link_or_copy(source_root / entry["file"], target)
             digest = entry["sha256"]
         stimuli.append({"stimulus_id": entry["stimulus_id"], "path": relative, "sha256": digest,
                         **({"text": entry["text"]} if "text" in entry else {})})
     return stimuli
+
+
+class _Placements:
+    """Placed stimuli by (content sha256, screen), each placed once per process (a suite asks many models with the
+    same visual degrees); at most `limit` bytes kept."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.kept = limit, 0, {}
+
+    def __call__(self, source: Path, sha256: str, stimulus_degrees: float, model_degrees: float) -> tuple[bytes, str]:
+        key = (sha256, stimulus_degrees, model_degrees)
+        if key not in self.kept:
+            if self.size > self.limit:
+                self.kept.clear()
+                self.size = 0
+            data = placed_png(source, stimulus_degrees, model_degrees)
+            self.kept[key] = (data, sha256_bytes(data))
+            self.size += len(data)
+        return self.kept[key]
+
+
+_place = _Placements(256 << 20)
 
 
 def write_request(input_dir: Path, modality: str, stimuli: list[dict], regions: list[str], time_bins: list,
@@ -69,7 +94,11 @@ def write_request(input_dir: Path, modality: str, stimuli: list[dict], regions: 
     if visual_degrees is not None:
         request["visual_degrees"] = visual_degrees
     request["request_id"] = sha256_bytes(canonical_json(request))[:16]
-    schemas.require_valid(request, "run-request", "run request")
-    (input_dir / "request.json").write_bytes(canonical_json(request))
+    data = canonical_json(request)
+    digest = sha256_bytes(data)
+    if digest not in _valid_requests:  # a suite asks many models the same request: validate its content once
+        schemas.require_valid(request, "run-request", "run request")
+        _valid_requests.add(digest)
+    (input_dir / "request.json").write_bytes(data)
     return request
 

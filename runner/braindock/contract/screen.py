@@ -1,6 +1,7 @@
 """Place stimuli on a model's screen: rescale, pad grey or crop to the model's visual degrees (same for every model)."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from PIL import Image
@@ -9,8 +10,8 @@ GREY = 128
 CONVERTED = {"P": "RGB", "1": "L"}  # modes placed as another (palette images with transparency as RGBA)
 
 
-def place_on_screen(source: Path, target: Path, stimulus_degrees: float, model_degrees: float) -> None:
-    """Write `source` as the model would see it.
+def placed_png(source: Path, stimulus_degrees: float, model_degrees: float) -> bytes:
+    """`source` as the model would see it, as PNG bytes.
 
     A stimulus shown at `stimulus_degrees` occupies stimulus_degrees / model_degrees of a field of view of
     `model_degrees`: smaller stimuli shrink and sit centred on grey; larger ones are enlarged and centre-cropped.
@@ -31,5 +32,6 @@ def place_on_screen(source: Path, target: Path, stimulus_degrees: float, model_d
     else:
         left, top = (scaled.width - width) // 2, (scaled.height - height) // 2
         canvas = scaled.crop((left, top, left + width, top + height))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    canvas.save(target, format="PNG")
+    encoded = io.BytesIO()
+    canvas.save(encoded, format="PNG")
+    return encoded.getvalue()
