@@ -19,6 +19,16 @@ def test_limits_become_slurm_options(tmp_path):
     assert "--mem=5120M" in options and "--cpus-per-task=2" in options  # 4 GiB for the container + 1 GiB for the worker
     assert "--dependency=afterany:42" in options and f"--output={tmp_path}/braindock-run-%A_%a.log" in options
     assert not any(o.startswith("--dependency") for o in sbatch_options(Limits(), tmp_path, "braindock-run"))
+    grouped = sbatch_options(Limits(memory="4g", cpus=2.0, timeout_s=1800.0), tmp_path, "braindock-run", jobs_per_task=8)
+    assert "--time=362" in grouped  # 8 jobs in turn, each up to 45 min, + 2 min
+
+
+def test_per_task_is_a_slurm_option_of_one_or_more():
+    assert get_executor("slurm", per_task=4).per_task == 4
+    for name, value in (("local", 4), ("slurm", 0)):
+        with pytest.raises(UsageError) as caught:
+            get_executor(name, per_task=value)
+        assert caught.value.problems[0].code == "BAD_PER_TASK"
 
 
 def test_arrays_are_cut_below_slurms_max_array_size():
@@ -26,3 +36,4 @@ def test_arrays_are_cut_below_slurms_max_array_size():
     cut = chunks(keys, 1000)
     assert [len(c) for c in cut] == [1000, 1000, 503] and sum(cut, []) == keys
     assert chunks([], 1000) == []
+    assert chunks(chunks(keys[:20], 8), 1000) == [[keys[:8], keys[8:16], keys[16:20]]]  # keys per task, tasks per array

@@ -104,7 +104,7 @@ def test_slurm_gives_the_records_the_local_pool_gives(images, slurm, tmp_path):
     assert {p["state"] for p in on_slurm["pairs"]} == {"done"}
     assert ledger(cluster) == ledger(local)
     logs = list(cluster.glob("suites/*/logs/braindock-*.log"))
-    assert len(logs) == 2 + 4  # one log per array task: 2 model runs, 4 scores
+    assert len(logs) == 1 + 1  # one log per array task: one task did both model runs, one the 4 scores (PER_TASK)
     assert leftovers(cluster) == []
 
 
@@ -144,8 +144,8 @@ def test_kill_9_of_a_local_suite_loses_no_score_and_a_rerun_finishes_it(images, 
 
 def test_kill_9_of_a_slurm_submitter_leaves_its_jobs_running_and_a_rerun_waits_for_them(images, slurm, tmp_path):
     home = tmp_path / "home"
-    _kill_after_first_score(home, "--executor", "slurm")
-    again = suite_json(home, "--executor", "slurm")
+    _kill_after_first_score(home, "--executor", "slurm", "--per-task", "1")  # a task per job: the rerun waits for several
+    again = suite_json(home, "--executor", "slurm", "--per-task", "1")
     assert {p["state"] for p in again["pairs"]} == {"done"}
     _assert_whole_and_clean(home)
     mine = subprocess.run(["squeue", "-h", "-n", "braindock-run,braindock-score", "-o", "%i"], capture_output=True, text=True).stdout

@@ -18,6 +18,8 @@ def add_parser(subparsers):
     parser.add_argument("--benchmark", action="append", metavar="IMAGE", help="a benchmark image (repeat; default: the catalog's)")
     parser.add_argument("--executor", default="local", help="local (a worker pool) or slurm (sbatch job arrays)")
     parser.add_argument("--jobs", type=int, default=None, help="jobs at once (local: worker processes, default 1; slurm: array throttle)")
+    parser.add_argument("--per-task", type=int, default=None, metavar="N",
+                        help="slurm: jobs one array task does in turn (default 8 model runs, 16 scores; 1 for long GPU runs)")
     parser.add_argument("--seed", type=int, default=0, help="seed handed to the models (default 0)")
     parser.add_argument("--plot", metavar="PNG", help="also draw the leaderboard")
     add_json_flag(parser)
@@ -50,7 +52,7 @@ def run(args, settings) -> int:
         else:
             _print_states(planned, states)
         return 0
-    executor = get_executor(args.executor, args.jobs)
+    executor = get_executor(args.executor, args.jobs, args.per_task)
     executor.check()  # an unknown executor, or Slurm missing or down, fails before anything is planned
     planned = suite.prepare(*_images(args), settings, engine, seed=args.seed)
     if not args.json:

@@ -1,4 +1,4 @@
-"""`braindock worker STAGE SUITE_DIR (KEY | --keys FILE --index N)`: one job of a suite, as a Slurm task runs it (internal)."""
+"""`braindock worker STAGE SUITE_DIR (KEY | --keys FILE --index N)`: jobs of a suite, as a Slurm task runs them (internal)."""
 from __future__ import annotations
 
 import argparse
@@ -11,14 +11,14 @@ def add_parser(subparsers):
     parser.add_argument("stage", choices=["run", "score"])
     parser.add_argument("suite_dir")
     parser.add_argument("key", nargs="?", help="the run key (run) or pair key (score)")
-    parser.add_argument("--keys", help="a JSON list of keys (a Slurm array's tasks)")
-    parser.add_argument("--index", type=int, help="the task's index in --keys (SLURM_ARRAY_TASK_ID)")
+    parser.add_argument("--keys", help="a JSON list of each array task's keys (a Slurm array's tasks)")
+    parser.add_argument("--index", type=int, help="the task's index in --keys (SLURM_ARRAY_TASK_ID): its keys are done in turn")
     return parser
 
 
 def run(args, settings) -> int:
     from ..pipeline.suite import work
 
-    key = args.key if args.key else json.loads(Path(args.keys).read_text())[args.index]
-    work(str(settings.home), args.suite_dir, args.stage, key)
+    for key in [args.key] if args.key else json.loads(Path(args.keys).read_text())[args.index]:
+        work(str(settings.home), args.suite_dir, args.stage, key)
     return 0

@@ -154,20 +154,27 @@ def _lay_out(result: Plan, folder: Path, kind: BenchmarkKind, model: Model, benc
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def load_plan(document: dict[str, Any], settings: Settings, engine: Engine) -> Plan:
+def load_plan(document: dict[str, Any], settings: Settings, engine: Engine, only: str | None = None) -> Plan:
     """The plan written by Plan.to_dict, found again by content (image IDs, export digests): on any machine that
-    shares BRAINDOCK_HOME and holds the images."""
+    shares BRAINDOCK_HOME and holds the images. With `only` (a run or pair key), just the pairs and runs of that
+    job: a Slurm task does not describe every model of the suite."""
     store = Store(settings.store_dir)
     result = Plan()
+    entries = [entry for entry in document["pairs"] if only in (None, entry["key"], entry["run_key"])]
+    wanted = set(document["runs"]) if only is None else {only, *(entry["run_key"] for entry in entries)}
     models: dict[str, Model] = {}
     for key, entry in document["runs"].items():
+        if key not in wanted:
+            continue
         if entry["model_image_id"] not in models:
             models[entry["model_image_id"]] = describe(engine, settings, entry["model"], entry["model_image_id"])
         input_dir = Path(entry["input_dir"])
         request = json.loads((input_dir / "request.json").read_text())
         result.runs[key] = ModelRun(key, models[entry["model_image_id"]], request, input_dir)
-    for entry in document["pairs"]:
-        info = inspect(engine, entry["benchmark"], entry["benchmark_image_id"])
-        benchmark = Benchmark(info, entry["export_digest"], store.path(entry["export_digest"]))
-        result.pairs.append(Pair(result.runs[entry["run_key"]].model, benchmark, entry["run_key"], entry["seed"]))
+    benchmarks: dict[str, Benchmark] = {}
+    for entry in entries:
+        if entry["export_digest"] not in benchmarks:
+            info = inspect(engine, entry["benchmark"], entry["benchmark_image_id"])
+            benchmarks[entry["export_digest"]] = Benchmark(info, entry["export_digest"], store.path(entry["export_digest"]))
+        result.pairs.append(Pair(result.runs[entry["run_key"]].model, benchmarks[entry["export_digest"]], entry["run_key"], entry["seed"]))
     return result

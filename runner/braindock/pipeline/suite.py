@@ -77,6 +77,7 @@ def latest(settings: Settings, engine: Engine) -> Suite:
 
 
 def worker_for(suite: Suite, settings: Settings) -> Worker:
+    _PLANS[str(suite.folder)] = suite.plan  # local workers are forked from here: they need not read the plan again
     argv = lambda stage: [sys.executable, "-m", "braindock.cli", "--home", str(settings.home), "worker", stage, str(suite.folder)]  # noqa: E731
     return Worker(suite.folder, partial(work, str(settings.home), str(suite.folder)), argv, settings.limits)
 
@@ -141,7 +142,7 @@ def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[
 
 # --- the worker: one job, in a pool process or a Slurm task ---------------------------------------------------
 
-_PLANS: dict[str, Plan] = {}
+_PLANS: dict[str, Plan] = {}  # suite folder -> its plan, in this process
 
 
 def work(home: str, suite_dir: str, stage: str, key: str) -> None:
@@ -157,9 +158,7 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
     try:
         settings = load_settings(home)
         engine = get_engine(settings.engine)
-        if suite_dir not in _PLANS:
-            _PLANS[suite_dir] = load_plan(json.loads((folder / "plan.json").read_text()), settings, engine)
-        planned = _PLANS[suite_dir]
+        planned = _PLANS.get(suite_dir) or load_plan(json.loads((folder / "plan.json").read_text()), settings, engine, only=key)
         timings = (_work_run if stage == RUN else _work_score)(planned, key, settings, engine, folder)
     except BraindockError as error:  # this node cannot even start the job (image missing or changed, engine down)
         document = json.loads((folder / "plan.json").read_text())

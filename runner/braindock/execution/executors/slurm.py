@@ -1,6 +1,8 @@
 """The Slurm executor: one job array of model runs, one job array of scores that depends on it (sbatch).
 
-Limits become Slurm options (--time, --mem, --cpus-per-task); each task logs to the suite's logs/ folder.
+Each array task does a few jobs in turn (PER_TASK): a task starts Python and reads the plan, 2-3 s that many
+short jobs would otherwise pay each. Limits become Slurm options (--time, --mem, --cpus-per-task); each task logs
+to the suite's logs/ folder.
 The submitter only watches (squeue, scontrol) and reports a task that Slurm ended (TIMEOUT, OUT_OF_MEMORY,
 NODE_FAIL, ...) with its state and log tail. Workers write record files into the spool, never the ledger.
 """
@@ -23,6 +25,7 @@ from .base import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
 JOBS_FILE = "slurm-jobs.json"  # the arrays submitted for this suite: resumable after the submitter is killed
 FINISHED = {"COMPLETED"}
 ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED"}
+PER_TASK = {RUN: 8, SCORE: 16}  # jobs one array task does in turn, unless --per-task says otherwise
 
 
 def _slurm(*argv: str) -> str:
@@ -42,9 +45,10 @@ def _slurm(*argv: str) -> str:
     return done.stdout
 
 
-def sbatch_options(limits, logs: Path, name: str, dependency: str | None = None) -> list[str]:
-    """sbatch options for an array of worker tasks under `limits` (pure: unit-testable without Slurm)."""
-    minutes = max(1, math.ceil(float(limits.timeout_s) * 1.5 / 60) + 2)  # the container's own limit, plus start-up and scoring
+def sbatch_options(limits, logs: Path, name: str, dependency: str | None = None, jobs_per_task: int = 1) -> list[str]:
+    """sbatch options for an array of worker tasks, each doing up to `jobs_per_task` jobs under `limits` (pure:
+    unit-testable without Slurm)."""
+    minutes = max(1, math.ceil(float(limits.timeout_s) * 1.5 / 60) * jobs_per_task + 2)  # each job's container limit, plus start-up and scoring
     options = [f"--job-name={name}", f"--output={logs}/{name}-%A_%a.log", f"--time={minutes}",
                f"--mem={math.ceil(memory_bytes(limits.memory) / (1 << 20)) + 1024}M", f"--cpus-per-task={max(1, math.ceil(float(limits.cpus)))}",
                "--parsable", "--kill-on-invalid-dep=yes"]
@@ -56,8 +60,9 @@ def sbatch_options(limits, logs: Path, name: str, dependency: str | None = None)
 class SlurmExecutor(Executor):
     name = "slurm"
 
-    def __init__(self, jobs: int | None = None, poll_s: float = 1.0):
+    def __init__(self, jobs: int | None = None, poll_s: float = 1.0, per_task: int | None = None):
         self.jobs, self.poll_s = jobs, poll_s  # jobs: at most this many tasks of an array at once (None: as Slurm schedules)
+        self.per_task = per_task  # jobs per array task (None: PER_TASK's per stage)
 
     def check(self) -> None:
         """Slurm's commands are here and slurmctld answers (scontrol ping), before anything is planned."""
@@ -70,15 +75,16 @@ class SlurmExecutor(Executor):
         mine, runs = [], []  # the arrays of this call; the run arrays the scores wait for
         size = _array_size()
         for stage in (RUN, SCORE):
-            for chunk in chunks([job.key for job in jobs if job.stage == stage], size):
+            tasks = chunks([job.key for job in jobs if job.stage == stage], self.per_task or PER_TASK[stage])
+            for chunk in chunks(tasks, size):
                 keys_file = worker.suite_dir / f"{stage}-keys-{len(arrays)}.json"
                 atomic_write(keys_file, canonical_json(chunk))
                 command = shlex.join([*worker.argv(stage), "--keys", str(keys_file)]) + " --index $SLURM_ARRAY_TASK_ID"
                 after = ":".join(runs) if stage == SCORE and runs else None
-                job_id = _slurm("sbatch", *sbatch_options(worker.limits, logs, f"braindock-{stage}", after),
-                                f"--array=0-{len(chunk) - 1}" + (f"%{self.jobs}" if self.jobs else ""),
+                options = sbatch_options(worker.limits, logs, f"braindock-{stage}", after, max(len(task) for task in chunk))
+                job_id = _slurm("sbatch", *options, f"--array=0-{len(chunk) - 1}" + (f"%{self.jobs}" if self.jobs else ""),
                                 f"--wrap=exec {command}").strip().split(";")[0]
-                array = {"stage": stage, "id": job_id, "keys": chunk}
+                array = {"stage": stage, "id": job_id, "tasks": chunk}
                 arrays.append(array)
                 mine.append(array)
                 runs += [job_id] if stage == RUN else []
@@ -95,12 +101,12 @@ class SlurmExecutor(Executor):
         states = {}
         for array in self._submitted(worker):
             for index, state in self._states(array["id"]).items():
-                if state in ACTIVE and index < len(array["keys"]):
-                    states[f"{array['stage']}-{array['keys'][index]}"] = state
+                if state in ACTIVE:
+                    states.update((name, state) for name in _names(array, index))
         return states
 
     def _submitted(self, worker: Worker) -> list[dict]:
-        """Every array submitted for this suite, by any submitter: stage, Slurm job id, the keys of its tasks."""
+        """Every array submitted for this suite, by any submitter: stage, Slurm job id, each task's keys."""
         path = worker.suite_dir / JOBS_FILE
         return json.loads(path.read_text()) if path.exists() else []
 
@@ -128,8 +134,9 @@ class SlurmExecutor(Executor):
         while left:
             for array in arrays:
                 for index, state in self._states(array["id"]).items():
-                    name = f"{array['stage']}-{array['keys'][index]}" if index < len(array["keys"]) else None
-                    if name in left and state not in ACTIVE:
+                    if state in ACTIVE:
+                        continue
+                    for name in left.intersection(_names(array, index)):
                         left.discard(name)
                         log = "" if state in FINISHED else _tail(logs / f"braindock-{array['stage']}-{array['id']}_{index}.log")
                         ended(Ended(wanted[name], state, log))
@@ -141,9 +148,14 @@ class SlurmExecutor(Executor):
                 time.sleep(self.poll_s)
 
 
-def chunks(keys: list[str], size: int) -> list[list[str]]:
-    """`keys` in arrays of at most `size` tasks (Slurm refuses an array past MaxArraySize)."""
-    return [keys[k:k + size] for k in range(0, len(keys), size)]
+def chunks(items: list, size: int) -> list[list]:
+    """`items` in lists of at most `size` (keys per task; tasks per array: Slurm refuses one past MaxArraySize)."""
+    return [items[k:k + size] for k in range(0, len(items), size)]
+
+
+def _names(array: dict, index: int) -> list[str]:
+    """The jobs (stage-key) of task `index` of a submitted array."""
+    return [f"{array['stage']}-{key}" for key in array["tasks"][index]] if index < len(array["tasks"]) else []
 
 
 def _array_size() -> int:
