@@ -1,6 +1,7 @@
 """`braindock reference`: build the catalog, score every reference model on every benchmark it commits to, show the leaderboard."""
 from __future__ import annotations
 
+import argparse
 from argparse import Namespace
 
 
@@ -14,5 +15,13 @@ def run(args, settings) -> int:
     from . import build, suite
 
     build.run(Namespace(tags=[], json=False, clean=False), settings)
-    return suite.run(Namespace(action="run", model=None, benchmark=None, executor="local", jobs=args.jobs, seed=0, json=False,
-                               plot=str(settings.home / "leaderboard.png")), settings)
+    return suite.run(suite_args(args.jobs, settings.home / "leaderboard.png"), settings)
+
+
+def suite_args(jobs: int, plot) -> Namespace:
+    """`braindock suite --jobs JOBS --plot PLOT` as its own parser reads it (every option at its default)."""
+    from . import suite
+
+    parser = argparse.ArgumentParser()
+    suite.add_parser(parser.add_subparsers())
+    return parser.parse_args(["suite", "--jobs", str(jobs), "--plot", str(plot)])
