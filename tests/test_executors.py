@@ -3,7 +3,7 @@ import pytest
 from braindock.config import Limits
 from braindock.errors import UsageError
 from braindock.execution.executors import EXECUTORS, get_executor
-from braindock.execution.executors.slurm import chunks, sbatch_options
+from braindock.execution.executors.slurm import _minutes, chunks, jobs_per_task, sbatch_options
 
 
 def test_an_unknown_executor_lists_the_known_ones():
@@ -37,3 +37,16 @@ def test_arrays_are_cut_below_slurms_max_array_size():
     assert [len(c) for c in cut] == [1000, 1000, 503] and sum(cut, []) == keys
     assert chunks([], 1000) == []
     assert chunks(chunks(keys[:20], 8), 1000) == [[keys[:8], keys[8:16], keys[16:20]]]  # keys per task, tasks per array
+
+
+def test_a_stage_is_cut_into_four_tasks_per_slot_within_the_partitions_time_limit():
+    assert jobs_per_task(245, slots=1, minutes_per_job=47, max_minutes=None) == 62  # one slot: 4 tasks of 62, 62, 62, 59
+    assert jobs_per_task(245, slots=100, minutes_per_job=47, max_minutes=None) == 1  # a big cluster: one job a task
+    assert jobs_per_task(50_000, slots=100, minutes_per_job=47, max_minutes=None) == 125
+    assert jobs_per_task(245, slots=1, minutes_per_job=47, max_minutes=24 * 60) == 30  # (1440 - 2) // 47
+    assert jobs_per_task(245, slots=1, minutes_per_job=47, max_minutes=30) == 1
+
+
+def test_slurm_time_limits_read_in_minutes():
+    cases = {"infinite": None, "30": 30, "30:00": 30, "1:00:00": 60, "2-00:00:00": 2880, "1-12": 2160, "0:30:30": 31}
+    assert {text: _minutes(text) for text in cases} == cases

@@ -9,7 +9,7 @@ Targets: overhead <= 5 % locally, <= 10 % through Slurm. The load average is pri
 Last, what 1,000 models x 50 benchmarks would cost at the measured per-run and per-score times, activation
 storage and record size (the README's "Scoring at scale" section quotes this table).
 
-    python tests/bench/bench_suite.py [--model IMAGE ...] [--benchmark IMAGE ...] [--no-slurm]
+    python tests/bench/bench_suite.py [--model IMAGE ...] [--benchmark IMAGE ...] [--no-slurm] [--only "local --jobs 2" ...]
 """
 from __future__ import annotations
 
@@ -95,6 +95,7 @@ def main() -> None:
     parser.add_argument("--model", action="append", default=[])
     parser.add_argument("--benchmark", action="append", default=[])
     parser.add_argument("--no-slurm", action="store_true")
+    parser.add_argument("--only", action="append", default=[], help="run only this configuration (its label, repeat)")
     args, _ = parser.parse_known_args()
     if not (args.model or args.benchmark):  # the reference suite: the catalog, named explicitly
         from braindock.catalog import load_catalog
@@ -108,6 +109,7 @@ def main() -> None:
                       ("local --jobs 2", ["--executor", "local", "--jobs", "2"], 2, LOCAL_TARGET)]
     if not args.no_slurm:
         configurations.append(("slurm", ["--executor", "slurm"], 1, SLURM_TARGET))  # cpus-per-task 2 on a 2-CPU node: one at a time
+    configurations = [c for c in configurations if not args.only or c[0] in args.only]
     done = subprocess.run([sys.executable, "-m", "braindock.cli", "build", *args.model, *args.benchmark], capture_output=True, text=True)
     if done.returncode != 0:  # images built is the bench's starting point, not part of what it measures
         sys.exit(f"braindock build failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -127,7 +129,8 @@ def main() -> None:
             verdict = "met" if overhead <= target and started == requests and rerun_started == 0 and rerun_wall < RERUN_TARGET_S else "MISSED"
             print(f"{label:<16} {len(result['pairs']):>5} {wall:>7.1f}s {started:>10} {requests:>8} {containers:>12.1f}s "
                   f"{scoring:>9.1f}s {overhead:>7.1%} {target:>6.0%} | {rerun_wall:>5.1f}s {rerun_started:>10}  {verdict}", flush=True)
-        at_scale(root / "local_--jobs_1")
+        if (root / "local_--jobs_1").exists():
+            at_scale(root / "local_--jobs_1")
 
 
 if __name__ == "__main__":

@@ -100,11 +100,11 @@ def test_local_suite_runs_each_distinct_request_once_and_a_rerun_starts_nothing(
 def test_slurm_gives_the_records_the_local_pool_gives(images, slurm, tmp_path):
     local, cluster = tmp_path / "local", tmp_path / "slurm"
     suite_json(local, "--jobs", "2")
-    on_slurm = suite_json(cluster, "--executor", "slurm")
+    on_slurm = suite_json(cluster, "--executor", "slurm", "--per-task", "2")
     assert {p["state"] for p in on_slurm["pairs"]} == {"done"}
     assert ledger(cluster) == ledger(local)
     logs = list(cluster.glob("suites/*/logs/braindock-*.log"))
-    assert len(logs) == 1 + 1  # one log per array task: one task did both model runs, one the 4 scores (PER_TASK)
+    assert len(logs) == 1 + 2  # one log per array task of 2 jobs: one for both model runs, two for the 4 scores
     assert leftovers(cluster) == []
 
 
@@ -144,8 +144,8 @@ def test_kill_9_of_a_local_suite_loses_no_score_and_a_rerun_finishes_it(images, 
 
 def test_kill_9_of_a_slurm_submitter_leaves_its_jobs_running_and_a_rerun_waits_for_them(images, slurm, tmp_path):
     home = tmp_path / "home"
-    _kill_after_first_score(home, "--executor", "slurm", "--per-task", "1")  # a task per job: the rerun waits for several
-    again = suite_json(home, "--executor", "slurm", "--per-task", "1")
+    _kill_after_first_score(home, "--executor", "slurm")  # one 2-CPU slot here: tasks of 1 job (2 runs, 4 scores < 4 waves)
+    again = suite_json(home, "--executor", "slurm")
     assert {p["state"] for p in again["pairs"]} == {"done"}
     _assert_whole_and_clean(home)
     mine = subprocess.run(["squeue", "-h", "-n", "braindock-run,braindock-score", "-o", "%i"], capture_output=True, text=True).stdout

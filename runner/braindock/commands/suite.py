@@ -19,7 +19,7 @@ def add_parser(subparsers):
     parser.add_argument("--executor", default="local", help="local (a worker pool) or slurm (sbatch job arrays)")
     parser.add_argument("--jobs", type=int, default=None, help="jobs at once (local: worker processes, default 1; slurm: array throttle)")
     parser.add_argument("--per-task", type=int, default=None, metavar="N",
-                        help="slurm: jobs one array task does in turn (default 8 model runs, 16 scores; 1 for long GPU runs)")
+                        help="slurm: jobs one array task does in turn (default: each stage in 4 tasks per slot of the partition)")
     parser.add_argument("--seed", type=int, default=0, help="seed handed to the models (default 0)")
     parser.add_argument("--plot", metavar="PNG", help="also draw the leaderboard")
     add_json_flag(parser)

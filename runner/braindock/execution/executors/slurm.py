@@ -1,7 +1,8 @@
 """The Slurm executor: one job array of model runs, one job array of scores that depends on it (sbatch).
 
-Each array task does a few jobs in turn (PER_TASK): a task starts Python and reads the plan, 2-3 s that many
-short jobs would otherwise pay each. Limits become Slurm options (--time, --mem, --cpus-per-task); each task logs
+Each array task does several jobs in turn: a task starts Python and reads its part of the plan (2-3 s) and waits
+for Slurm to start it, which many short jobs would otherwise pay each. A stage is cut into WAVES tasks per slot of
+the partition (its CPUs over a task's), so every slot stays busy and the start-ups stay few. Limits become Slurm options (--time, --mem, --cpus-per-task); each task logs
 to the suite's logs/ folder.
 The submitter only watches (squeue, scontrol) and reports a task that Slurm ended (TIMEOUT, OUT_OF_MEMORY,
 NODE_FAIL, ...) with its state and log tail. Workers write record files into the spool, never the ledger.
@@ -25,7 +26,7 @@ from .base import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
 JOBS_FILE = "slurm-jobs.json"  # the arrays submitted for this suite: resumable after the submitter is killed
 FINISHED = {"COMPLETED"}
 ACTIVE = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED"}
-PER_TASK = {RUN: 8, SCORE: 16}  # jobs one array task does in turn, unless --per-task says otherwise
+WAVES = 4  # array tasks per slot and stage: enough to even out unequal jobs, few enough that start-up stays small
 
 
 def _slurm(*argv: str) -> str:
@@ -45,12 +46,27 @@ def _slurm(*argv: str) -> str:
     return done.stdout
 
 
+def job_minutes(limits) -> int:
+    """The longest one job may take: its container's time limit x 1.5 for start-up and scoring."""
+    return max(1, math.ceil(float(limits.timeout_s) * 1.5 / 60))
+
+
+def cpus_per_task(limits) -> int:
+    return max(1, math.ceil(float(limits.cpus)))
+
+
+def jobs_per_task(jobs: int, slots: int, minutes_per_job: int, max_minutes: int | None) -> int:
+    """`jobs` cut into WAVES tasks per slot, each task's time limit within the partition's (pure)."""
+    wanted = max(1, math.ceil(jobs / (max(1, slots) * WAVES)))
+    return wanted if max_minutes is None else max(1, min(wanted, (max_minutes - 2) // minutes_per_job))
+
+
 def sbatch_options(limits, logs: Path, name: str, dependency: str | None = None, jobs_per_task: int = 1) -> list[str]:
     """sbatch options for an array of worker tasks, each doing up to `jobs_per_task` jobs under `limits` (pure:
     unit-testable without Slurm)."""
-    minutes = max(1, math.ceil(float(limits.timeout_s) * 1.5 / 60) * jobs_per_task + 2)  # each job's container limit, plus start-up and scoring
+    minutes = job_minutes(limits) * jobs_per_task + 2
     options = [f"--job-name={name}", f"--output={logs}/{name}-%A_%a.log", f"--time={minutes}",
-               f"--mem={math.ceil(memory_bytes(limits.memory) / (1 << 20)) + 1024}M", f"--cpus-per-task={max(1, math.ceil(float(limits.cpus)))}",
+               f"--mem={math.ceil(memory_bytes(limits.memory) / (1 << 20)) + 1024}M", f"--cpus-per-task={cpus_per_task(limits)}",
                "--parsable", "--kill-on-invalid-dep=yes"]
     if dependency:
         options.append(f"--dependency=afterany:{dependency}")
@@ -62,7 +78,7 @@ class SlurmExecutor(Executor):
 
     def __init__(self, jobs: int | None = None, poll_s: float = 1.0, per_task: int | None = None):
         self.jobs, self.poll_s = jobs, poll_s  # jobs: at most this many tasks of an array at once (None: as Slurm schedules)
-        self.per_task = per_task  # jobs per array task (None: PER_TASK's per stage)
+        self.per_task = per_task  # jobs per array task (None: WAVES tasks per slot of the partition)
 
     def check(self) -> None:
         """Slurm's commands are here and slurmctld answers (scontrol ping), before anything is planned."""
@@ -74,8 +90,11 @@ class SlurmExecutor(Executor):
         arrays = self._submitted(worker)
         mine, runs = [], []  # the arrays of this call; the run arrays the scores wait for
         size = _array_size()
+        slots, max_minutes = _partition(cpus_per_task(worker.limits))
+        slots = min(slots, self.jobs or slots)
         for stage in (RUN, SCORE):
-            tasks = chunks([job.key for job in jobs if job.stage == stage], self.per_task or PER_TASK[stage])
+            keys = [job.key for job in jobs if job.stage == stage]
+            tasks = chunks(keys, self.per_task or jobs_per_task(len(keys), slots, job_minutes(worker.limits), max_minutes))
             for chunk in chunks(tasks, size):
                 keys_file = worker.suite_dir / f"{stage}-keys-{len(arrays)}.json"
                 atomic_write(keys_file, canonical_json(chunk))
@@ -164,6 +183,31 @@ def _array_size() -> int:
         if line.split("=")[0].strip() == "MaxArraySize":
             return max(1, int(line.split("=")[1]) - 1)
     return 1000
+
+
+def _partition(cpus: int) -> tuple[int, int | None]:
+    """The default partition's slots (tasks of `cpus` CPUs its nodes run at once) and time limit in minutes
+    (None: infinite), from sinfo."""
+    slots, limit = 0, None
+    for line in _slurm("sinfo", "-h", "-N", "-o", "%P %c %l").splitlines():
+        partition, node_cpus, time_limit = line.split()
+        if partition.endswith("*"):
+            slots += int(node_cpus) // cpus
+            limit = _minutes(time_limit)
+    return max(1, slots), limit
+
+
+def _minutes(text: str) -> int | None:
+    """Slurm's time limit ('infinite', 'MM', 'HH:MM:SS', 'D-HH:MM:SS', 'D-HH') in whole minutes."""
+    if text in ("infinite", "UNLIMITED"):
+        return None
+    days, _, clock = text.rpartition("-")
+    parts = [int(p) for p in clock.split(":")]
+    if days:  # D-HH, D-HH:MM, D-HH:MM:SS
+        hours, minutes, seconds = (parts + [0, 0])[:3]
+    else:  # MM, MM:SS, HH:MM:SS
+        hours, minutes, seconds = parts if len(parts) == 3 else ([0] + parts + [0])[:3]
+    return (int(days or 0) * 24 + hours) * 60 + minutes + math.ceil(seconds / 60)
 
 
 def _tail(path: Path, lines: int = 15) -> str:
