@@ -8,7 +8,7 @@ log perplexity with the language-network score (mean ceiled score over the neura
 a bootstrap interval over models; and the Spearman correlation of every pair of benchmarks across models.
 
 Usage: python tests/language/family.py [--out DIR] [--json FILE] [IMAGE ...]   (default: the catalog's family)
-       python tests/language/family.py --report FILE [FILE ...]   (the tables of --json files, merged)
+       python tests/language/family.py --report FILE [FILE ...]   (the tables of --json files, merged in the family's order)
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from validity import LANGUAGE_NETWORK, build_export  # noqa: E402
 
 NEXT_WORD = ("futrell2018-reading", "nextword-perplexity")
 FAMILY = ("ngram-unigram", "ngram-bigram", "ngram-trigram", *(f"gru-lm-step{s}" for s in (0, 10, 40, 150, 600, 3000)), "minilm")
+IMAGES = tuple(f"braindock/model-{m}:1.0.0" for m in FAMILY)
 BOOTSTRAPS = 2000
 
 
@@ -147,6 +148,13 @@ def built(engine, image: str) -> bool:
     return True
 
 
+def in_family_order(scores: dict[str, dict[str, float | None]]) -> dict[str, dict[str, float | None]]:
+    """The rows in the catalog family's order, other images after them as given: merged runs then print, and
+    bootstrap over, the same table as one run of them all (the bootstrap draws models by position)."""
+    rank = {image: i for i, image in enumerate(IMAGES)}
+    return dict(sorted(scores.items(), key=lambda item: rank.get(item[0], len(IMAGES))))
+
+
 def markdown(scores: dict[str, dict[str, float | None]], analysis: dict) -> str:
     """The README's tables: one row per model, then the correlations."""
     names = [*LANGUAGE_NETWORK, *NEXT_WORD]
@@ -166,13 +174,14 @@ def markdown(scores: dict[str, dict[str, float | None]], analysis: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("images", nargs="*", default=[f"braindock/model-{m}:1.0.0" for m in FAMILY])
+    parser.add_argument("images", nargs="*", default=list(IMAGES))
     parser.add_argument("--out", type=Path, help="where to build the exports (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="write the scores and the analysis here")
-    parser.add_argument("--report", type=Path, nargs="+", help="print the tables of --json files written before (merged); run nothing")
+    parser.add_argument("--report", type=Path, nargs="+",
+                        help="print the tables of --json files written before (merged, rows in the family's order); run nothing")
     args = parser.parse_args(argv)
     if args.report:
-        merged = {image: row for path in args.report for image, row in json.loads(path.read_text())["scores"].items()}
+        merged = in_family_order({image: row for path in args.report for image, row in json.loads(path.read_text())["scores"].items()})
         print(markdown(merged, analyse(merged)))
         return 0
     settings = load_settings()
