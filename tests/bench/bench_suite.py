@@ -9,7 +9,7 @@ Targets: overhead <= 5 % locally, <= 10 % through Slurm. The load average is pri
 Last, what 1,000 models x 50 benchmarks would cost at the measured per-run and per-score times, activation
 storage and record size (the README's "Scoring at scale" section quotes this table).
 
-    python tests/bench/bench_suite.py [--model IMAGE ...] [--benchmark IMAGE ...] [--no-slurm] [--only "local --jobs 2" ...]
+    python tests/bench/bench_suite.py [--model IMAGE ...] [--benchmark IMAGE ...] [--no-slurm] [--only "local --jobs 2" ...] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -96,6 +96,7 @@ def main() -> None:
     parser.add_argument("--benchmark", action="append", default=[])
     parser.add_argument("--no-slurm", action="store_true")
     parser.add_argument("--only", action="append", default=[], help="run only this configuration (its label, repeat)")
+    parser.add_argument("--keep", type=Path, help="keep the homes here (e.g. for `braindock --home DIR/slurm leaderboard`)")
     args, _ = parser.parse_known_args()
     if not (args.model or args.benchmark):  # the reference suite: the catalog, named explicitly
         from braindock.catalog import load_catalog
@@ -114,7 +115,8 @@ def main() -> None:
     if done.returncode != 0:  # images built is the bench's starting point, not part of what it measures
         sys.exit(f"braindock build failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as scratch:
-        root = Path(scratch)
+        root = args.keep or Path(scratch)
+        root.mkdir(parents=True, exist_ok=True)
         warm = warm_home(root, selection)
         print(f"{'executor':<16} {'pairs':>5} {'wall':>8} {'containers':>10} {'requests':>8} {'in containers':>13} "
               f"{'in scoring':>10} {'overhead':>8} {'target':>6} | {'rerun':>6} {'containers':>10}", flush=True)
