@@ -5,7 +5,8 @@ validity.py with the runner's metrics, prints one table per benchmark and saves 
 (vision_family.py, real containers): across the CNN family and the reference vision models, the correlation of
 object-classification accuracy with the IT score, which must be positive.
 
-Usage: python tests/validity/report.py [--out DIR] [--plot PNG] [NAME ...]   (exit 1 if any criterion fails)
+Usage: python tests/validity/report.py [--out DIR] [--plot PNG] [--markdown] [NAME ...]   (exit 1 if any criterion fails)
+--markdown also prints the README's validity table of the benchmarks named.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vision_family  # noqa: E402
-from validity import GENERATOR_MIN, NEURAL, SHUFFLED_MAX, Validity, assess, build_export  # noqa: E402
+from validity import GENERATOR_MIN, NEURAL, NOISE_SHARES, SHUFFLED_MAX, WRONG_STAGE, Validity, assess, build_export  # noqa: E402
 
 TASK_RELATION = "accuracy-vs-it"  # not a benchmark: the vision family's accuracy against its IT score
 
@@ -29,6 +30,26 @@ def table(validity: Validity, seconds: float) -> str:
     problems = validity.problems()
     lines.append("  PASS: generator >= %.2f, shuffled <= %.2f, graded in order, wrong region measurably lower"
                  % (GENERATOR_MIN, SHUFFLED_MAX) if not problems else "  FAIL: " + "; ".join(problems))
+    return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}".replace("-", "−")
+
+
+def markdown(results: list[Validity]) -> str:
+    """The README's validity table: a row per benchmark, ceiled scores; a generator or shuffled score past its
+    threshold in bold (the plain tables' FAIL lines name every failed criterion)."""
+    lines = [f"| benchmark | generator (≥ {GENERATOR_MIN:g}) | shuffled (≤ {SHUFFLED_MAX:g}) "
+             f"| noise {' / '.join(f'{share:g}' for share in NOISE_SHARES)} (in order) | wrong region |",
+             "| --- | --- | --- | --- | --- |"]
+    for validity in results:
+        generator, shuffled = validity.get("generator").score, validity.get("shuffled").score
+        cells = [_number(generator) if generator >= GENERATOR_MIN else f"**{_number(generator)}** (fails ≥ {GENERATOR_MIN:g})",
+                 _number(shuffled) if shuffled <= SHUFFLED_MAX else f"**{_number(shuffled)}** (fails ≤ {SHUFFLED_MAX:g})",
+                 " / ".join(_number(r.score) for r in validity.graded),
+                 f"{WRONG_STAGE[validity.region]}: {_number(validity.wrong.score)}"]
+        lines.append(f"| {validity.benchmark.removeprefix('sim.')} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -58,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", default=[*NEURAL, TASK_RELATION], help=f"benchmarks, or {TASK_RELATION} (default: {' '.join(NEURAL)} {TASK_RELATION})")
     parser.add_argument("--out", type=Path, help="where to build the exports (default: a temporary folder)")
     parser.add_argument("--plot", type=Path, default=Path("validity.png"), help="plot file (default validity.png)")
+    parser.add_argument("--markdown", action="store_true", help="also print the README's validity table of these benchmarks")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="braindock-validity-"))
     results, failed = [], False
@@ -74,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(validity)
         failed |= bool(validity.problems())
         print(table(validity, time.monotonic() - started), flush=True)
+    if results and args.markdown:
+        print(markdown(results))
     if results:
         plot(results, args.plot)
         print(f"plot: {args.plot}")

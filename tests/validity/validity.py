@@ -5,7 +5,7 @@ metric, ceiling and normalisation as the manifest names them:
 - the generator: the declared stage features the recordings were generated from (must reach >= 0.9 of
   the ceiling);
 - shuffled: the generator's rows permuted across stimuli, the mean of three permutations (must score <= 0.05;
-  one permutation alone strays by chance, e.g. 0.070 on Fedorenko2016's 700 sentence prefixes);
+  one permutation alone strays by chance, e.g. 0.070 on Fedorenko2016's 416 sentence prefixes);
 - five graded models: the generator's features mixed with independent Gaussian features, the noise share
   of variance rising 0.2 -> 0.95 (their scores must fall in that order);
 - the wrong region: another stage of the hierarchy (V1 features for IT, ...), which must score measurably
@@ -67,10 +67,14 @@ class Validity:
     def graded(self) -> list[Result]:
         return [r for r in self.results if r.model.startswith("noise ")]
 
+    @property
+    def wrong(self) -> Result:
+        return self.get(f"wrong region ({WRONG_STAGE[self.region]})")
+
     def problems(self) -> list[str]:
         """Every validity criterion this benchmark fails, in words (empty: it tells models apart)."""
         found = []
-        generator, shuffled, wrong = self.get("generator"), self.get("shuffled"), self.get(f"wrong region ({WRONG_STAGE[self.region]})")
+        generator, shuffled, wrong = self.get("generator"), self.get("shuffled"), self.wrong
         if generator.score < GENERATOR_MIN:
             found.append(f"generator scores {generator.score:.3f} < {GENERATOR_MIN} of the ceiling")
         if shuffled.score > SHUFFLED_MAX:
