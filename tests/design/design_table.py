@@ -7,7 +7,7 @@ Usage: python3 tests/design/design_table.py OUT_FOLDER [--json ROWS] [--benchmar
          [--models minilm,...] [--target region-mean] [-k 20] [--report]
 Pools and designs go under OUT_FOLDER. ROWS (default OUT_FOLDER/design_table.json) keeps every measured row: a run
 replaces the rows of the (benchmark, model) pairs it measured and keeps the others, plots ROWS beside it (.png) and
-prints the table of all rows and, per benchmark, whether the target is met. `--report` only renders ROWS.
+prints the table of all rows and, per benchmark, whether the target is met (exit 1 if not). `--report` only renders ROWS.
 The virtual benchmarks are images built from this checkout (benchmarks/simulation, which has `record`); the script
 builds each one it measures (cached when the catalog's image is current), as
   docker build -f benchmarks/simulation/Dockerfile --build-arg BENCHMARK=NAME -t braindock-design/benchmark-NAME-virtual:1 benchmarks
@@ -97,21 +97,22 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def verdict(rows: list[dict]) -> str:
-    """Per benchmark, the issue's target: the best brain score drives >= +1 SD and suppresses <= -1 SD; and how
-    separation ranks with brain score (Spearman over the models)."""
-    lines = []
+def verdict(rows: list[dict]) -> tuple[str, bool]:
+    """Per benchmark, the target: its best brain score drives >= +1 SD and suppresses <= -1 SD; and how separation
+    ranks with brain score (Spearman over the models). Also whether every benchmark meets the target."""
+    lines, every = [], True
     for benchmark in dict.fromkeys(r["benchmark"] for r in rows):
         chosen = sorted((r for r in rows if r["benchmark"] == benchmark), key=lambda r: r["brain_score"])
         best, worst = chosen[-1], chosen[0]
         met = best["drive"] >= 1 and best["suppress"] <= -1
+        every &= met
         ranks = [np.argsort(np.argsort([r[key] for r in chosen])) for key in ("brain_score", "separation")]
         rho = float(np.corrcoef(*ranks)[0, 1])
         lines.append(f"{label(benchmark)}: best brain score {best['model']} ({best['brain_score']:.3f}) drives {best['drive']:+.2f}, "
                      f"suppresses {best['suppress']:+.2f} SD: target {'met' if met else 'not met'}; lowest {worst['model']} "
                      f"separates {worst['separation']:.2f} against {best['separation']:.2f}; Spearman(brain score, separation) "
                      f"{rho:+.2f} over {len(chosen)} models")
-    return "\n".join(lines)
+    return "\n".join(lines), every
 
 
 def plot(rows: list[dict], path: Path) -> None:
@@ -165,9 +166,9 @@ def main() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rows, indent=1))
     plot(rows, path.with_suffix(".png"))
-    print(table(rows))
-    print()
-    print(verdict(rows))
+    text, met = verdict(rows)
+    print(f"{table(rows)}\n\n{text}")
+    sys.exit(0 if met else 1)
 
 
 if __name__ == "__main__":
