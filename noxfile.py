@@ -53,9 +53,14 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def validity(session: nox.Session) -> None:
     """Can every simulated neural benchmark tell models apart? Prints a table per benchmark, saves tests/validity/validity.png;
-    then scores the vision models (CNN family included; real containers) and reports object accuracy against IT score."""
+    then scores the vision models (CNN family included; real containers) and reports object accuracy against IT score.
+    Run whole (no posargs, which name report.py's parts), it then measures the design table (tests/design/design_table.py:
+    do better-scoring models design better experiments? about 16 min) into tests/design/design_table.json and .png."""
     session.install("-e", ".")
     session.run("python", str(ROOT / "tests" / "validity" / "report.py"), "--plot", str(ROOT / "tests" / "validity" / "validity.png"), *session.posargs)
+    if not session.posargs:
+        session.run("python", str(ROOT / "tests" / "design" / "design_table.py"), str(Path(session.create_tmp()) / "design"),
+                    "--json", str(ROOT / "tests" / "design" / "design_table.json"))
 
 
 # Brain-Score vision 2.4.2 and what its metrics import, pinned to versions it accepts (numpy<2, scikit-learn<1.6,

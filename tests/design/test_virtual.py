@@ -15,7 +15,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 from pools import generate  # noqa: E402
-from simulation import build, virtual  # noqa: E402
+from simulation import build, langnet, virtual  # noqa: E402
 
 
 def small(name: str, **stimuli) -> dict:
@@ -118,3 +118,22 @@ def test_a_real_or_language_benchmark_cannot_record(tmp_path):
     (tmp_path / "benchmark.json").write_text("{}")
     with pytest.raises(virtual.CannotRecord, match="cannot record new stimuli"):
         virtual.record(tmp_path / "request.json", tmp_path, export=export, config_path=tmp_path / "benchmark.json")
+
+
+def test_a_sentence_benchmark_records_its_own_network(tmp_path):
+    """Shown its own sentences, a langnet `sentences` benchmark's virtual brain gives exactly the noise-free means its
+    recordings were drawn around (langnet.responses at reliability 1); a pool sentence's means do not depend on its set."""
+    config = small("tuckute2024-drive", conditions={"grammatical": 6, "scrambled": 6, "nonwords": 6})
+    manifest = build.build(config, tmp_path / "export")
+    own = json.loads((tmp_path / "export" / "stimuli" / "stimulus_set.json").read_text())
+    shown = lambda entries: {"stimuli": [{"text": e["text"]} for e in entries]}  # noqa: E731
+    mine, again, *_ = virtual.language_population(config, manifest, tmp_path / "export", tmp_path / "request.json", shown(own["stimuli"]))
+    features, n_semantic = langnet.stage([{"words": e["words"].split()} for e in own["stimuli"]], config["generative_model"]["shares"])
+    noiseless = {**config, "generative_model": {**config["generative_model"], "reliability": 1.0}}
+    np.testing.assert_allclose(mine, langnet.responses(noiseless, features, n_semantic)[0], atol=1e-9)
+    np.testing.assert_allclose(again, mine, atol=1e-9)
+    pool = json.loads(generate.generate("sentences", tmp_path / "pool", 12).read_text())["stimuli"]
+    _, together, *_ = virtual.language_population(config, manifest, tmp_path / "export", tmp_path / "request.json", shown(pool))
+    _, alone, *_ = virtual.language_population(config, manifest, tmp_path / "export", tmp_path / "request.json", shown(pool[:3]))
+    np.testing.assert_allclose(alone, together[:3], atol=1e-9)
+    assert (together.std(axis=0) > 0.1).all()  # new sentences are not all at the mean
