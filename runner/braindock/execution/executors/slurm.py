@@ -2,8 +2,8 @@
 
 Each array task does several jobs in turn: a task starts Python and reads its part of the plan (2-3 s) and waits
 for Slurm to start it, which many short jobs would otherwise pay each. A stage is cut into WAVES tasks per slot of
-the partition (its CPUs over a task's), so every slot stays busy and the start-ups stay few. Limits become Slurm options (--time, --mem, --cpus-per-task); each task logs
-to the suite's logs/ folder.
+the partition (its CPUs over a task's), so every slot stays busy and the start-ups stay few. Limits become Slurm
+options (--time, --mem, --cpus-per-task); each task logs to the suite's logs/ folder.
 The submitter only watches (squeue, scontrol) and reports a task that Slurm ended (TIMEOUT, OUT_OF_MEMORY,
 NODE_FAIL, ...) with its state and log tail. Workers write record files into the spool, never the ledger.
 """
