@@ -50,3 +50,31 @@ def test_a_stage_is_cut_into_four_tasks_per_slot_within_the_partitions_time_limi
 def test_slurm_time_limits_read_in_minutes():
     cases = {"infinite": None, "30": 30, "30:00": 30, "1:00:00": 60, "2-00:00:00": 2880, "1-12": 2160, "0:30:30": 31}
     assert {text: _minutes(text) for text in cases} == cases
+
+
+def test_a_killed_worker_stops_looking_alive_even_before_it_is_reaped(tmp_path):
+    """The suite's own check of a local job: a SIGKILLed worker that is still a zombie (no one reaped it yet, as
+    when the submitter that forked it was killed) holds no job."""
+    import os
+    import signal
+    import time
+    from types import SimpleNamespace
+
+    from braindock.pipeline.suite import _alive, _hold
+
+    pair = SimpleNamespace(key="p1", run_key="r1")
+    assert not _alive(tmp_path, pair)
+    child = os.fork()
+    if child == 0:
+        held = _hold(tmp_path / "active" / "run-r1.lock")  # noqa: F841 (kept open: the lock lives as long as the file)
+        time.sleep(60)
+        os._exit(0)
+    deadline = time.monotonic() + 10
+    while not _alive(tmp_path, pair) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _alive(tmp_path, pair)
+    os.kill(child, signal.SIGKILL)
+    time.sleep(0.5)  # dead, not reaped: os.kill(child, 0) still succeeds on the zombie
+    os.kill(child, 0)
+    assert not _alive(tmp_path, pair)
+    os.waitpid(child, 0)

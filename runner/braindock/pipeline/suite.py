@@ -9,8 +9,8 @@ timings/<job>.json and the executor's own files (logs/, slurm-jobs.json).
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -153,8 +153,7 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
     folder = Path(suite_dir)
     started = time.monotonic()
     timings: dict[str, float] = {}
-    pid = folder / "active" / f"{stage}-{key}.pid"
-    atomic_write(pid, str(os.getpid()).encode())
+    held = _hold(folder / "active" / f"{stage}-{key}.lock")
     try:
         settings = load_settings(home)
         engine = get_engine(settings.engine)
@@ -166,7 +165,8 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
             if key in (entry["key"], entry["run_key"]):
                 _fail_key(folder, entry["key"], f"{entry['model']} on {entry['benchmark']}", stage, _code(error, "JOB_FAILED"), error.render())
     finally:
-        pid.unlink(missing_ok=True)
+        Path(held.name).unlink(missing_ok=True)
+        held.close()
         atomic_write(folder / "timings" / f"{stage}-{key}.json",
                      canonical_json({"seconds": round(time.monotonic() - started, 3), **timings}))
 
@@ -231,14 +231,23 @@ def _fail_key(folder: Path, pair_key: str, label: str, stage: str, code: str, re
                                        "reason": f"[{code}] {reason}" + (f"\nlog tail:\n{log}" if log else "")}))
 
 
+def _hold(path: Path):
+    """Lock the job's file for as long as this process lives: the kernel drops the lock however the process ends,
+    so a killed worker (a zombie, or its pid reused) never looks alive."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    held = open(path, "a")
+    fcntl.flock(held, fcntl.LOCK_EX)
+    return held
+
+
 def _alive(folder: Path, pair: Pair) -> bool:
     """A worker of this machine holds the pair's score or run job right now."""
     for name in (f"{SCORE}-{pair.key}", f"{RUN}-{pair.run_key}"):
-        path = folder / "active" / f"{name}.pid"
-        if path.exists():
-            try:
-                os.kill(int(path.read_text()), 0)
-                return True
-            except (ProcessLookupError, ValueError):
-                path.unlink(missing_ok=True)
+        try:
+            with open(folder / "active" / f"{name}.lock") as lock:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except FileNotFoundError:
+            continue
+        except BlockingIOError:
+            return True
     return False
