@@ -111,7 +111,8 @@ def language_population(config: dict, manifest: dict, export: Path, request_path
 
     A voxel's mean is a linear map of the stage, z-scored over the benchmark's sentences and scaled to `signal`.
     The map is read off langnet.responses itself, probed with unit rows (z-score off, noise off), on as many rows as
-    the benchmark has, so its random draws follow the benchmark's own sequence.
+    the benchmark has, so its random draws follow the benchmark's own sequence (in blocks when the stage has more
+    features than the benchmark has sentences).
     """
     gen = config["generative_model"]
     own_set = json.loads((export / manifest["stimulus_set"]["path"]).read_text())
@@ -120,11 +121,17 @@ def language_population(config: dict, manifest: dict, export: Path, request_path
     reference = len(own_set["stimuli"])
     with zscore_as(langnet, by_reference(reference)):
         features, n_semantic = langnet.stage(sentences, gen["shares"])
-    probe = np.zeros((reference, features.shape[1]))
-    probe[np.arange(features.shape[1]), np.arange(features.shape[1])] = 1.0
-    with zscore_as(langnet, lambda m: m):
-        linear, subjects = langnet.responses({**config, "generative_model": {**gen, "reliability": 1.0, "signal": 1.0}}, probe, n_semantic)
-    means = features @ linear[:features.shape[1]]
+    width = features.shape[1]
+    noiseless = {**config, "generative_model": {**gen, "reliability": 1.0, "signal": 1.0}}
+    blocks = []
+    for start in range(0, width, reference):  # fewer sentences than stage features: probe the features in blocks
+        rows = min(reference, width - start)
+        probe = np.zeros((reference, width))
+        probe[np.arange(rows), start + np.arange(rows)] = 1.0
+        with zscore_as(langnet, lambda m: m):
+            linear, subjects = langnet.responses(noiseless, probe, n_semantic)
+        blocks.append(linear[:rows])
+    means = features @ np.concatenate(blocks)
     means = by_reference(reference)(means) * gen["signal"]
     per = config["neuroids_per_subject"]
     ids = [f"{subjects[j]}.{config['neuroid_name']}_{j % per:03d}" for j in range(len(subjects))]

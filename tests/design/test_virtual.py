@@ -137,3 +137,17 @@ def test_a_sentence_benchmark_records_its_own_network(tmp_path):
     _, alone, *_ = virtual.language_population(config, manifest, tmp_path / "export", tmp_path / "request.json", shown(pool[:3]))
     np.testing.assert_allclose(alone, together[:3], atol=1e-9)
     assert (together.std(axis=0) > 0.1).all()  # new sentences are not all at the mean
+
+
+def test_a_sentence_benchmark_with_fewer_sentences_than_stage_features_records(tmp_path):
+    """Six sentences, far fewer than the stage's features: the linear map is probed in blocks, and shown its own
+    sentences the virtual brain still gives exactly its noise-free means."""
+    config = small("tuckute2024-drive", conditions={"grammatical": 2, "scrambled": 2, "nonwords": 2})
+    manifest = build.build(config, tmp_path / "export")
+    own = json.loads((tmp_path / "export" / "stimuli" / "stimulus_set.json").read_text())
+    features, n_semantic = langnet.stage([{"words": e["words"].split()} for e in own["stimuli"]], config["generative_model"]["shares"])
+    assert features.shape[1] > len(own["stimuli"])
+    mine, *_ = virtual.language_population(config, manifest, tmp_path / "export", tmp_path / "request.json",
+                                           {"stimuli": [{"text": e["text"]} for e in own["stimuli"]]})
+    noiseless = {**config, "generative_model": {**config["generative_model"], "reliability": 1.0}}
+    np.testing.assert_allclose(mine, langnet.responses(noiseless, features, n_semantic)[0], atol=1e-9)
