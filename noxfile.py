@@ -13,7 +13,7 @@ ROOT = Path(__file__).parent
 def _setup(session: nox.Session, extras: str = "") -> None:
     """Engine up, base image built, braindock installed in the session's environment."""
     session.run("bash", str(ROOT / "containers" / "setup.sh"), external=True)
-    session.install("-e", f".{extras}")
+    session.install("-e", f".{extras}", silent=False)  # pip's own lines: a minute of installing is not silent
 
 
 @nox.session

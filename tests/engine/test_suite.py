@@ -79,7 +79,11 @@ def leftovers(home: Path) -> list[str]:
 
 def test_local_suite_runs_each_distinct_request_once_and_a_rerun_starts_nothing(images, tmp_path):
     home = tmp_path / "home"
-    first = suite_json(home, "--jobs", "2")
+    done = braindock(home, "suite", *SUITE, "--jobs", "2", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    first = json.loads(done.stdout)
+    for model in (PIXELS, GABOR):  # planning progress goes to stderr beside --json: V1 and V2 share one request
+        assert f"planned: model {model}: 2 pairs, 1 model runs" in done.stderr
     assert sorted(p["state"] for p in first["pairs"]) == ["done"] * 4
     assert len(first["skipped"]) == 2 and all("language" in s["benchmark"] for s in first["skipped"])
     scored, confirmed = ledger(home)

@@ -5,7 +5,7 @@ import json
 import time
 from argparse import Namespace
 
-from ..output import add_json_flag, console, human_time, print_json
+from ..output import add_json_flag, console, human_time, print_json, steps
 
 
 def add_parser(subparsers):
@@ -54,7 +54,9 @@ def run(args, settings) -> int:
         return 0
     executor = get_executor(args.executor, args.jobs, args.per_task)
     executor.check()  # an unknown executor, or Slurm missing or down, fails before anything is planned
-    planned = suite.prepare(*_images(args), settings, engine, seed=args.seed)
+    models, benchmarks = _images(args)
+    with steps(len(models) + len(benchmarks), quiet=args.json) as planning:
+        planned = suite.prepare(models, benchmarks, settings, engine, seed=args.seed, step=planning.step)
     if not args.json:
         console.print(f"suite {planned.suite_id}: {len(planned.plan.pairs)} pairs, {len(planned.plan.runs)} distinct model runs, "
                       f"{len(planned.plan.skipped)} pairs not committed to; executor {executor.name}", highlight=False)
@@ -66,9 +68,10 @@ def run(args, settings) -> int:
 
     started = time.monotonic()
 
-    def idle(ended, total):
+    def idle(progress):
         if not args.json:
-            console.print(f"[{ended}/{total}] ... still running after {human_time(time.monotonic() - started)}", highlight=False, markup=False)
+            console.print(f"[{progress['ended']}/{progress['total']}] ... {progress['runs_ended']}/{progress['runs']} model runs ended; "
+                          f"still running after {human_time(time.monotonic() - started)}", highlight=False, markup=False)
 
     states = suite.run(planned, settings, executor, report, idle)
     failed = [s for s in states if s.state != suite.DONE]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..config import Settings
 from ..contract.benchmark import Benchmark
@@ -22,6 +23,14 @@ from ..execution.engines import Engine, ImageInfo
 from ..provenance.activation_cache import cache_key
 from ..scoring.kinds import BenchmarkKind, kind_of
 from ..store import Store, canonical_json, sha256_bytes
+
+
+Step = Callable[[str], AbstractContextManager[dict]]  # step("doing X") -> a context yielding {"text": its end line}
+
+
+def silent(doing: str) -> AbstractContextManager[dict]:
+    """The Step that shows nothing (a single `score`, a test)."""
+    return nullcontext({})
 
 
 @dataclass(frozen=True)
@@ -114,26 +123,33 @@ def describe(engine: Engine, settings: Settings, image: str, image_id: str | Non
 
 
 def plan(models: list[str], benchmarks: list[str], settings: Settings, engine: Engine, folder: Path, seed: int = 0,
-         strict: bool = False) -> Plan:
+         strict: bool = False, step: Step = silent) -> Plan:
     """Plan every pair a model commits to; lay each distinct request out under folder/<run key>/input.
 
     With `strict`, a pair the model does not commit to raises its ValidationError (a single `score`); otherwise
-    it is listed under `skipped` (a suite scores only where models commit).
+    it is listed under `skipped` (a suite scores only where models commit). `step(doing)` wraps each benchmark's
+    and each model's part (output.Steps.step: a progress line in a log, a bar on a terminal).
     """
-    loaded = [load_benchmark(engine, settings, image) for image in benchmarks]
-    described = [describe(engine, settings, image) for image in models]
+    loaded = []
+    for image in benchmarks:
+        with step(f"planning: benchmark {image} (export, validate)") as end:
+            loaded.append(load_benchmark(engine, settings, image))
+            end["text"] = f"planned: benchmark {image}"
     result = Plan()
     folder.mkdir(parents=True, exist_ok=True)
-    for model in described:
-        for benchmark in loaded:
-            kind = kind_of(benchmark)
-            problems = kind.problems(benchmark, model.description, model.who)
-            if problems:
-                if strict:
-                    kind.check(benchmark, model.description, model.who)
-                result.skipped.append(Skipped(model.image.reference, benchmark.image.reference, tuple(problems)))
-                continue
-            result.pairs.append(Pair(model, benchmark, _lay_out(result, folder, kind, model, benchmark, seed), seed))
+    for image in models:
+        with step(f"planning: model {image} (describe, lay out its requests)") as end:
+            model, pairs, runs = describe(engine, settings, image), len(result.pairs), len(result.runs)
+            for benchmark in loaded:
+                kind = kind_of(benchmark)
+                problems = kind.problems(benchmark, model.description, model.who)
+                if problems:
+                    if strict:
+                        kind.check(benchmark, model.description, model.who)
+                    result.skipped.append(Skipped(model.image.reference, benchmark.image.reference, tuple(problems)))
+                    continue
+                result.pairs.append(Pair(model, benchmark, _lay_out(result, folder, kind, model, benchmark, seed), seed))
+            end["text"] = f"planned: model {image}: {len(result.pairs) - pairs} pairs, {len(result.runs) - runs} model runs"
     return result
 
 

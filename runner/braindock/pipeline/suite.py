@@ -21,13 +21,13 @@ from typing import Callable
 from ..config import Settings, load_settings
 from ..errors import BraindockError, Problem
 from ..execution.engines import Engine, get_engine
-from ..execution.executors import RUN, SCORE, Ended, Executor, Job, Worker
+from ..execution.executors import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
 from ..provenance import activation_cache, spool
 from ..provenance.ledger import Ledger
 from ..store import Store, atomic_write, canonical_json, sha256_bytes
 from . import score_pair
 from .execute import execute
-from .plan import Pair, Plan, load_plan, plan
+from .plan import Pair, Plan, Step, load_plan, plan, silent
 
 DONE, RUNNING, FAILED, PENDING = "done", "running", "failed", "pending"
 
@@ -52,8 +52,10 @@ class PairState:
                 "record_id": self.record_id, "reason": self.reason}
 
 
-def prepare(models: list[str], benchmarks: list[str], settings: Settings, engine: Engine, seed: int = 0) -> Suite:
-    """The suite of these images: its plan, made once and kept in its folder (a re-run reads it back)."""
+def prepare(models: list[str], benchmarks: list[str], settings: Settings, engine: Engine, seed: int = 0,
+            step: Step = silent) -> Suite:
+    """The suite of these images: its plan, made once (each benchmark's and model's part wrapped in `step`) and
+    kept in its folder (a re-run reads it back)."""
     ids = {"models": sorted(engine.inspect(m).image_id for m in models),
            "benchmarks": sorted(engine.inspect(b).image_id for b in benchmarks), "seed": seed}
     suite_id = sha256_bytes(canonical_json(ids))[:12]
@@ -61,7 +63,7 @@ def prepare(models: list[str], benchmarks: list[str], settings: Settings, engine
     plan_file = folder / "plan.json"
     if plan_file.exists():
         return Suite(suite_id, folder, load_plan(json.loads(plan_file.read_text()), settings, engine))
-    planned = plan(models, benchmarks, settings, engine, folder / "runs", seed=seed)
+    planned = plan(models, benchmarks, settings, engine, folder / "runs", seed=seed, step=step)
     atomic_write(plan_file, canonical_json({"suite_id": suite_id, "models": models, "benchmarks": benchmarks, **ids,
                                             **planned.to_dict()}))
     return Suite(suite_id, folder, planned)
@@ -102,9 +104,9 @@ def state_of(suite: Suite, ledger: Ledger, pair: Pair, running: dict[str, str]) 
 
 
 def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[PairState, int, int], None],
-        idle: Callable[[int, int], None] = lambda ended, total: None) -> list[PairState]:
-    """Run what is left of the suite through `executor`; report each pair as it ends (and, while none does, call
-    `idle` with the counts every few seconds); the final states."""
+        idle: Callable[[dict], None] = lambda progress: None) -> list[PairState]:
+    """Run what is left of the suite through `executor`; report each pair as it ends, and when nothing was
+    reported for HEARTBEAT_S call `idle` with the counts (scores and model runs ended / to do); the final states."""
     ledger = Ledger(settings.ledger_path)
     spool.drain(settings.spool_dir, ledger)  # records a killed submitter left behind
     worker = worker_for(suite, settings)
@@ -112,10 +114,14 @@ def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[
     by_run: dict[str, list[Pair]] = {}
     for pair in suite.plan.pairs:
         by_run.setdefault(pair.run_key, []).append(pair)
-    progress = {"ended": 0, "total": sum(1 for s in status(suite, settings) if s.state != DONE)}
+    todo = [s.pair for s in status(suite, settings) if s.state != DONE]
+    progress = {"ended": 0, "total": len(todo), "runs_ended": 0, "runs": len({pair.run_key for pair in todo})}
+    said = time.monotonic()
 
     def ended(event: Ended) -> None:
+        nonlocal said
         affected = by_run.get(event.job.key, []) if event.job.stage == RUN else [pairs[event.job.key]]
+        progress["runs_ended"] += event.job.stage == RUN
         if event.state != "COMPLETED":
             code = f"SLURM_{event.state}" if executor.name == "slurm" else "WORKER_FAILED"
             for pair in affected:
@@ -124,8 +130,14 @@ def run(suite: Suite, settings: Settings, executor: Executor, report: Callable[[
             spool.drain(settings.spool_dir, ledger)
             progress["ended"] += 1
             report(state_of(suite, ledger, affected[0], {}), progress["ended"], progress["total"])
+            said = time.monotonic()
 
-    waiting = lambda: idle(progress["ended"], progress["total"])  # noqa: E731
+    def waiting() -> None:
+        nonlocal said
+        if time.monotonic() - said >= HEARTBEAT_S:
+            idle(dict(progress))
+            said = time.monotonic()
+
     executor.resume(worker, ended, waiting)
     spool.drain(settings.spool_dir, ledger)
     left = [s.pair for s in status(suite, settings) if s.state in (PENDING, FAILED)]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...errors import Problem, UsageError
-from .base import RUN, SCORE, Ended, Executor, Job, Worker
+from .base import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
 from .local import LocalExecutor
 from .slurm import SlurmExecutor
 
@@ -24,4 +24,4 @@ def get_executor(name: str, jobs: int | None = None, per_task: int | None = None
     return EXECUTORS[name](jobs=jobs, per_task=per_task)
 
 
-__all__ = ["EXECUTORS", "RUN", "SCORE", "Ended", "Executor", "Job", "Worker", "get_executor"]
+__all__ = ["EXECUTORS", "HEARTBEAT_S", "RUN", "SCORE", "Ended", "Executor", "Job", "Worker", "get_executor"]

@@ -13,7 +13,8 @@ from typing import Callable
 from ...config import Limits
 
 RUN, SCORE = "run", "score"
-HEARTBEAT_S = 20.0  # while jobs run, `idle` is called at least this often (a log never goes silent)
+HEARTBEAT_S = 20.0  # while jobs run, a progress line at least this often (a log never goes silent)
+WAKE_S = HEARTBEAT_S / 4  # executors call `idle` at least this often; the suite decides when to say something
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ class Executor(ABC):
 
     @abstractmethod
     def run(self, jobs: list[Job], worker: Worker, ended: Callable[[Ended], None], idle: Callable[[], None] = lambda: None) -> None:
-        """Run every job (a score only after its run ended), call `ended` as each one ends and `idle` when none
-        ended for HEARTBEAT_S; return when all have."""
+        """Run every job (a score only after its run ended), call `ended` as each one ends and `idle` at least every
+        WAKE_S; return when all have."""
 
     def running(self, worker: Worker) -> dict[str, str]:
         """Jobs of this suite still queued or running elsewhere after the submitter went away (name -> state)."""

@@ -16,7 +16,7 @@ from typing import Callable
 
 from threadpoolctl import threadpool_limits
 
-from .base import HEARTBEAT_S, RUN, Ended, Executor, Job, Worker
+from .base import RUN, WAKE_S, Ended, Executor, Job, Worker
 
 PR_SET_PDEATHSIG = 1
 
@@ -49,10 +49,9 @@ class LocalExecutor(Executor):
         with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool:
             pending: set[Future] = {pool.submit(_do, worker.call, job) for job in first}
             while pending:
-                done, pending = wait(pending, timeout=HEARTBEAT_S, return_when=FIRST_COMPLETED)
-                if not done:
-                    idle()
+                done, pending = wait(pending, timeout=WAKE_S, return_when=FIRST_COMPLETED)
                 for future in done:
                     job, state, log = future.result()
                     ended(Ended(job, state, log))
                     pending |= {pool.submit(_do, worker.call, j) for j in waiting.get(job.key, []) if job.stage == RUN}
+                idle()

@@ -21,7 +21,7 @@ from typing import Callable
 from ...errors import EngineError, Problem
 from ...store import atomic_write, canonical_json
 from ..engines.docker_engine import memory_bytes
-from .base import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
+from .base import RUN, SCORE, Ended, Executor, Job, Worker
 
 JOBS_FILE = "slurm-jobs.json"  # the arrays submitted for this suite: resumable after the submitter is killed
 FINISHED = {"COMPLETED"}
@@ -149,7 +149,6 @@ class SlurmExecutor(Executor):
                idle: Callable[[], None]) -> None:
         wanted = {job.name: job for job in jobs}
         left = set(wanted)
-        last = time.monotonic()
         while left:
             for array in arrays:
                 for index, state in self._states(array["id"]).items():
@@ -159,11 +158,8 @@ class SlurmExecutor(Executor):
                         left.discard(name)
                         log = "" if state in FINISHED else _tail(logs / f"braindock-{array['stage']}-{array['id']}_{index}.log")
                         ended(Ended(wanted[name], state, log))
-                        last = time.monotonic()
-            if left and time.monotonic() - last >= HEARTBEAT_S:
-                idle()
-                last = time.monotonic()
             if left:
+                idle()
                 time.sleep(self.poll_s)
 
 
