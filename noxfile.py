@@ -1,6 +1,8 @@
 """Sessions: `nox` runs the tests (engine tests included); `nox -s demo` sets up and scores the reference suite."""
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import nox
@@ -13,7 +15,23 @@ ROOT = Path(__file__).parent
 def _setup(session: nox.Session, extras: str = "") -> None:
     """Engine up, base image built, braindock installed in the session's environment."""
     session.run("bash", str(ROOT / "containers" / "setup.sh"), external=True)
-    session.install("-e", f".{extras}", silent=False)  # pip's own lines: a minute of installing is not silent
+    _install(session, "-e", f".{extras}")
+
+
+def _install(session: nox.Session, *args: str) -> None:
+    """pip install with pip's own lines and one every 20 s while pip says nothing (it unpacks numpy, scipy, ... in
+    silence: 44 s on a loaded 2-core machine), so a logged first run never goes quiet."""
+    stop, started = threading.Event(), time.monotonic()
+
+    def beat() -> None:
+        while not stop.wait(20):
+            session.log(f"pip install {' '.join(args)}: still installing after {time.monotonic() - started:.0f} s")
+
+    threading.Thread(target=beat, daemon=True).start()
+    try:
+        session.install(*args, silent=False)
+    finally:
+        stop.set()
 
 
 @nox.session
