@@ -10,18 +10,22 @@ it never imports braindock. Inputs (see compare.py `write_inputs`):
   image_id, objects, trial_stimulus_id, trial_truth, trial_distractor, trial_choice, split (train/test per
   stimulus, for the *_split rows), subject (per target neuroid, for rsa_ceiling));
   options.json (optional): {"cases": [keys] or null (all), "ridgecv_alphas": [alphas] or null (ALPHA_LIST),
-  "ceiling_skipna": the I1n/I2n ceilings' skipna (default false, as Rajalingham2018)}.
-Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "case_seconds"} or
+  "ceiling_skipna": the I1n/I2n ceilings' skipna (default false, as Rajalingham2018), "memory": whether to
+  measure peak memory (default false)}.
+Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "peak_bytes", "case_seconds"} or
 {"failed": traceback, "seconds": null, "case_seconds"}}, plus "_versions" (packages, paths, whether torch got
 imported) and "_parameters" (the RidgeCV alphas used, the cases run).
 "seconds" is the wall time of the one metric call alone (`metric(...)`, `metric.ceiling(...)`): the metric
-object is built before the clock starts, and the splits are read back after it stops. Rows derived from
-earlier scores (pls_ceiled, i2n_ceiled) have "seconds": null. "case_seconds" is the whole case.
+object is built before the clock starts, and the splits are read back after it stops. "peak_bytes" (null
+without "memory") is the tracemalloc peak of a second, untimed call of the same metric (peak_memory.py). Rows
+derived from earlier scores (pls_ceiled, i2n_ceiled) have "seconds": null and no "peak_bytes". "case_seconds"
+is the whole case.
 "splits" lists each split's (train, test) stimulus_ids (or repetition values) as Brain-Score's own
 Split.build_splits produced them, so compare.py can tell whether both sides used the same splits.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -34,6 +38,7 @@ os.environ["BS_INSTALL_DEPENDENCIES"] = "no"  # load_metric would otherwise `pip
 warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
+from peak_memory import peak_bytes  # noqa: E402  (this folder's, standard library only)
 from brainscore_core.supported_data_standards.brainio.assemblies import BehavioralAssembly, NeuroidAssembly  # noqa: E402
 from brainscore_vision import load_ceiling, load_metric  # noqa: E402
 from brainscore_vision.benchmark_helpers.neural_common import explained_variance  # noqa: E402
@@ -114,24 +119,26 @@ def split_ids(split, assembly) -> list:
     return [[sorted(values[train].tolist()), sorted(values[test].tolist())] for train, test in splits]
 
 
-def timed(call):
-    """(result, wall seconds) of one call."""
+def timed(call, memory: bool):
+    """(result, {"seconds": wall seconds of one call, "peak_bytes": None, or with `memory` the peak of one more,
+    untimed call}): the timed call stays untraced, so tracing does not change its time."""
     start = time.perf_counter()
     result = call()
-    return result, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    return result, {"seconds": seconds, "peak_bytes": peak_bytes(call) if memory else None}
 
 
 def run(folder: Path, options: dict) -> dict:
     source, target, repeated, probabilities, trials, split, subjects = load_inputs(folder)
     alphas = options.get("ridgecv_alphas") or ALPHA_LIST
     skipna = bool(options.get("ceiling_skipna", False))
+    measure = functools.partial(timed, memory=bool(options.get("memory", False)))
     scores = {}  # Brain-Score Score objects, each computed once (the ceiled rows reuse them)
     cases = {}
 
     def predictivity(key, metric):
-        scores[key], seconds = timed(lambda: metric(source, target))
-        return {**summary(scores[key]), "splits": split_ids(metric.cross_validation._split, target),
-                "seconds": seconds}
+        scores[key], measured = measure(lambda: metric(source, target))
+        return {**summary(scores[key]), "splits": split_ids(metric.cross_validation._split, target), **measured}
 
     cases["pls"] = lambda: predictivity("pls", load_metric("pls", **STRATIFIED))
     cases["ridge"] = lambda: predictivity("ridge", load_metric("ridge", **STRATIFIED))
@@ -149,28 +156,28 @@ def run(folder: Path, options: dict) -> dict:
         train, test = split == "train", split == "test"
         parts = dict(source_train=source[train], source_test=source[test], target_train=target[train],
                      target_test=target[test])
-        score, seconds = timed(lambda: metric(**parts))
-        return {**summary(score), "seconds": seconds}
+        score, measured = measure(lambda: metric(**parts))
+        return {**summary(score), **measured}
 
     for name in ("ridge_split", "ridgecv_split", "dual_ridgecv_split"):
         cases[name] = lambda name=name: fixed_split(name)
 
     def rsa_ceiling():
         ceiling = RSACeiling()
-        score, seconds = timed(lambda: ceiling(subjects))
+        score, measured = measure(lambda: ceiling(subjects))
         return {"value": float(score.values), "error": None, "per_split": [],
-                "lower_bound_loo": score.attrs["lower_bound_loo"], "seconds": seconds}
+                "lower_bound_loo": score.attrs["lower_bound_loo"], **measured}
 
     cases["rsa_ceiling"] = rsa_ceiling
 
     def plain(metric):
-        score, seconds = timed(lambda: metric(source, target))
-        return {**summary(score), "seconds": seconds}
+        score, measured = measure(lambda: metric(source, target))
+        return {**summary(score), **measured}
 
     def test_only(metric):
-        score, seconds = timed(lambda: metric(source, target))
+        score, measured = measure(lambda: metric(source, target))
         return {**summary(score), "splits": split_ids(metric._cross_validation._cross_validation._split, target),
-                "seconds": seconds}
+                **measured}
 
     cases["cka"] = lambda: plain(load_metric("cka"))  # unbiased=True by default
     cases["cka_biased"] = lambda: plain(load_metric("cka_biased"))
@@ -181,9 +188,9 @@ def run(folder: Path, options: dict) -> dict:
 
     def internal_consistency():
         ceiling = load_ceiling("internal_consistency")
-        scores["internal_consistency"], seconds = timed(lambda: ceiling(repeated))
+        scores["internal_consistency"], measured = measure(lambda: ceiling(repeated))
         return {**summary(scores["internal_consistency"]),
-                "splits": split_ids(ceiling._consistency._cross_validation._split, repeated), "seconds": seconds}
+                "splits": split_ids(ceiling._consistency._cross_validation._split, repeated), **measured}
 
     cases["internal_consistency"] = internal_consistency
     # NeuralBenchmark.__call__ (MajajHong2015 etc.): explained_variance(raw, ceiling) = r^2 / ceiling; not timed
@@ -191,10 +198,11 @@ def run(folder: Path, options: dict) -> dict:
                                    "seconds": None}
 
     def behaviour(key, metric, ceiling=False):
-        copy = probabilities.copy()  # outside the clock
-        call = (lambda: metric.ceiling(trials, skipna=skipna)) if ceiling else (lambda: metric(copy, trials))
-        scores[key], seconds = timed(call)
-        return {**summary(scores[key]), "seconds": seconds}
+        # a copy per call (the timed one, the traced one), made outside the clock
+        copies = iter([probabilities.copy(), probabilities.copy()])
+        call = (lambda: metric.ceiling(trials, skipna=skipna)) if ceiling else (lambda: metric(next(copies), trials))
+        scores[key], measured = measure(call)
+        return {**summary(scores[key]), **measured}
 
     def i2n_ceiled():  # Rajalingham2018's ceil_score: per split r / sqrt(ceiling), then the metric's aggregate
         benchmark = object.__new__(_DicarloRajalingham2018)  # only ceil_score is used, which needs no data

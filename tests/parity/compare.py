@@ -1,7 +1,7 @@
 """Parity check: braindock's metrics against Brain-Score vision 2.4.2's own implementations, same inputs.
 
     python tests/parity/compare.py --brainscore-python PATH [--json] [--keep DIR] [--tolerance 0.005]
-                                   [--size {parity,small,large}] [--metrics a,b,...]
+                                   [--size {parity,small,large}] [--metrics a,b,...] [--memory]
 
 Runs in braindock's environment (`nox -s parity` sets everything up). It generates deterministic inputs,
 saves them to a folder, runs brainscore_side.py with the Brain-Score venv's python (PATH, or
@@ -10,6 +10,11 @@ $BRAINSCORE_PYTHON), scores the same inputs with braindock, and prints per metri
 |diff| <= tolerance, and the wall time of the one metric call on each side with their ratio (Brain-Score /
 ours; rows derived from earlier scores are not timed: '-'). Exit 1 when a compared metric differs by more
 than the tolerance (statistical rows: and by more than 3 standard errors) or Brain-Score failed to run.
+
+--memory: after each timed call, both sides call the same metric once more under tracemalloc (peak_memory.py)
+  and print its peak above the level at the start of that call (Brain-Score, ours, in MB), and which rows peak
+  above Brain-Score's. Python objects and numpy buffers count, BLAS/LAPACK workspaces on neither side. The
+  timed call stays untraced; the exit code does not depend on memory.
 
 --size parity (default): small inputs (320 stimuli of 8 objects x 600 features; 40 neuroids x 10
   repetitions; 8 objects x 12 images with 20 2AFC trials per image and distractor); RidgeCV over
@@ -59,6 +64,7 @@ from braindock.metrics.predictivity import splits_digest
 from braindock.metrics.regression import DEFAULT_RIDGECV_ALPHAS
 from braindock.metrics.subsets import stimulus_subsets
 from braindock.testing import behaviour_pair, neural_assembly
+from peak_memory import peak_bytes  # this folder's (run as a script); brainscore_side.py uses the same one
 
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 0.005
@@ -226,11 +232,13 @@ def ceiling_on_their_halves(every, their_splits) -> OnTheirSplits:
     return OnTheirSplits(np.array(per_split))
 
 
-def ours(source, target, every, probabilities, trials, theirs: dict, selected) -> tuple[dict, dict]:
-    """(key -> (Score, our splits as id lists or a sha256, or None), key -> seconds of the one metric call),
-    for the selected keys. As on Brain-Score's side, the metric is built before the clock starts and only
-    its call is timed; rows derived from earlier scores and the reruns on Brain-Score's splits are not timed."""
-    out, seconds = {}, {}
+def ours(source, target, every, probabilities, trials, theirs: dict, selected,
+         memory: bool = False) -> tuple[dict, dict, dict]:
+    """(key -> (Score, our splits as id lists or a sha256, or None), key -> seconds of the one metric call,
+    key -> peak bytes of one more, traced call (with `memory`)), for the selected keys. As on Brain-Score's side,
+    the metric is built before the clock starts and only its call is timed; rows derived from earlier scores and
+    the reruns on Brain-Score's splits are not timed."""
+    out, seconds, peaks = {}, {}, {}
     want = set(selected).__contains__
     alpha_list = theirs.get("_parameters", {}).get("ridgecv_alphas")  # the alphas Brain-Score's RidgeCV used
 
@@ -238,6 +246,8 @@ def ours(source, target, every, probabilities, trials, theirs: dict, selected) -
         start = time.perf_counter()
         score = metric(*inputs)
         seconds[key] = time.perf_counter() - start
+        if memory:  # after the clock stops, so tracing does not change the time
+            peaks[key] = peak_bytes(lambda: metric(*inputs))
         return score
 
     def predictivity(key, regression, **params):
@@ -305,7 +315,7 @@ def ours(source, target, every, probabilities, trials, theirs: dict, selected) -
                                             trials), None)
     if want("i2n_ceiled"):
         out["i2n_ceiled"] = (normalize("r/sqrt(ceiling)", out["i2n"][0], out["i2n_ceiling"][0]), None)
-    return out, seconds
+    return out, seconds, peaks
 
 
 # Row order, label, how the two can agree, and which Brain-Score key it is compared with.
@@ -370,7 +380,8 @@ def brainscore_cases(selected: list[str]) -> list[str]:
     return list(dict.fromkeys(BRAINSCORE_KEY.get(key, key) for key in selected))
 
 
-def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict | None = None) -> list[dict]:
+def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict | None = None,
+            our_peaks: dict | None = None) -> list[dict]:
     rows = []
     for key, label, kind in ROWS:
         bs = theirs.get(BRAINSCORE_KEY.get(key, key), {"failed": "not run"})
@@ -383,7 +394,9 @@ def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict 
         their_seconds = None if key in BRAINSCORE_KEY else bs.get("seconds")
         ours_seconds = (our_seconds or {}).get(key)
         row.update(brainscore_seconds=their_seconds, ours_seconds=ours_seconds,
-                   ratio=their_seconds / ours_seconds if their_seconds is not None and ours_seconds else None)
+                   ratio=their_seconds / ours_seconds if their_seconds is not None and ours_seconds else None,
+                   brainscore_peak_bytes=None if key in BRAINSCORE_KEY else bs.get("peak_bytes"),
+                   ours_peak_bytes=(our_peaks or {}).get(key))
         if "failed" in bs:
             rows.append({**row, "brainscore": None, "failed": bs["failed"], "within": False})
             continue
@@ -433,13 +446,32 @@ def ratio(value) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 1000 else f"{value:.0f}"
 
 
-def table(rows: list[dict], tolerance: float) -> str:
+def megabytes(value) -> str:
+    """Bytes in MB (1e6 bytes), as precise as the time columns."""
+    return seconds(None if value is None else value / 1e6)
+
+
+def memory_summary(rows: list[dict]) -> str:
+    """One line: how many measured rows peak at most at Brain-Score's, and which ones peak above it."""
+    measured = [r for r in rows if r.get("ours_peak_bytes") is not None and r.get("brainscore_peak_bytes") is not None]
+    above = [r for r in measured if r["ours_peak_bytes"] > r["brainscore_peak_bytes"]]
+    listed = ", ".join(f"{r['key']} ({megabytes(r['ours_peak_bytes'])} MB > {megabytes(r['brainscore_peak_bytes'])} MB)"
+                       for r in above)
+    return (f"peak memory: ours <= Brain-Score in {len(measured) - len(above)} of {len(measured)} measured metric calls"
+            + (f"; ABOVE Brain-Score: {listed}" if above else "; none above"))
+
+
+def table(rows: list[dict], tolerance: float, memory: bool = False) -> str:
     fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8} {:>11} {:>8} {:>8}"
+    fmt += " {:>11} {:>8}" if memory else ""
+    peak, unit = (("Brain-Score", "ours"), ("peak MB", "peak MB")) if memory else ((), ())
     lines = [fmt.format("metric", "ours", "Brain-Score", "|diff|", "max split", "error", "same", f"<={tolerance:g}",
-                        "kind", "SE diff", "Brain-Score", "ours", "ratio"),
-             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "", "s", "s", "BS/ours")]
+                        "kind", "SE diff", "Brain-Score", "ours", "ratio", *peak),
+             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "", "s", "s", "BS/ours", *unit)]
     for r in rows:
         timing = (seconds(r.get("brainscore_seconds")), seconds(r.get("ours_seconds")), ratio(r.get("ratio")))
+        if memory:
+            timing += (megabytes(r.get("brainscore_peak_bytes")), megabytes(r.get("ours_peak_bytes")))
         if r.get("failed"):
             lines.append(fmt.format(r["metric"], f"{r['ours']:.4f}", "FAILED", "", "", "", "", "NO", r["kind"], "",
                                     *timing))
@@ -467,6 +499,8 @@ def main(argv=None) -> int:
                              "sizes, to time both sides")
     parser.add_argument("--metrics", default="", help="comma-separated substrings of the row keys (default: all), "
                                                       "e.g. ridge,cka_cv,rdm_cv")
+    parser.add_argument("--memory", action="store_true", help="also the tracemalloc peak of one more, untimed call "
+                                                              "of each metric on both sides")
     args = parser.parse_args(argv)
     if not args.brainscore_python:
         parser.error("--brainscore-python (or $BRAINSCORE_PYTHON) is required: `nox -s parity` sets it up")
@@ -479,14 +513,15 @@ def main(argv=None) -> int:
         probabilities, trials = behaviour_inputs()
         # RidgeCV over Brain-Score's ALPHA_LIST; I1n/I2n ceilings with skipna=False, as Rajalingham2018 (its assert
         # passes on these inputs, and then skipna=True would keep the same cells)
-        options = {"cases": brainscore_cases(selected), "ridgecv_alphas": None, "ceiling_skipna": False}
+        options = {"cases": brainscore_cases(selected), "ridgecv_alphas": None, "ceiling_skipna": False,
+                   "memory": args.memory}
     else:
         source, target, every, probabilities, trials = bench_inputs(args.size)
         # RidgeCV over our default alphas on both sides. With 4 trials per cell, a half often leaves a cell
         # undefined: Brain-Score's ceiling with skipna=False then fails its own assert, while skipna=True (its
         # public Rajalingham2018 benchmark's setting) drops cells undefined in either half, as our ceilings do
         options = {"cases": brainscore_cases(selected), "ridgecv_alphas": [float(a) for a in DEFAULT_RIDGECV_ALPHAS],
-                   "ceiling_skipna": True}
+                   "ceiling_skipna": True, "memory": args.memory}
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="parity-") as scratch:
         folder = args.keep or Path(scratch)
@@ -496,10 +531,11 @@ def main(argv=None) -> int:
         theirs = run_brainscore(args.brainscore_python, folder)
         bs_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    our_scores, our_timings = ours(source, target, every, probabilities, trials, theirs, selected)
+    our_scores, our_timings, our_peaks = ours(source, target, every, probabilities, trials, theirs, selected,
+                                              args.memory)
     our_seconds = time.perf_counter() - start
     load_after = os.getloadavg()
-    rows = compare(our_scores, theirs, args.tolerance, our_timings)
+    rows = compare(our_scores, theirs, args.tolerance, our_timings, our_peaks)
     checked = [r for r in rows if r["kind"] != "info"]
     failed = [r for r in checked if not (r["within"] or r.get("within_noise"))]
     timed_rows = [r for r in rows if r["ratio"] is not None]
@@ -520,7 +556,7 @@ def main(argv=None) -> int:
               f"ours {our_seconds:.1f} s")
         print(f"size {args.size}: {shape}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
               f"{os.cpu_count()} cores")
-        print(table(rows, args.tolerance))
+        print(table(rows, args.tolerance, args.memory))
         for r in rows:
             if r.get("failed"):
                 print(f"\n{r['metric']}: Brain-Score failed:\n{r['failed']}")
@@ -533,6 +569,8 @@ def main(argv=None) -> int:
             total_theirs, total_ours = (sum(r[k] for r in timed_rows) for k in ("brainscore_seconds", "ours_seconds"))
             print(f"timed metric calls ({len(timed_rows)}): Brain-Score {total_theirs:.1f} s, ours {total_ours:.1f} s, "
                   f"ratio {total_theirs / total_ours:.1f}")
+        if args.memory:
+            print(memory_summary(rows))
     return 1 if failed else 0
 
 

@@ -15,7 +15,8 @@ from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 ESTIMATORS = ("biased", "unbiased")
 
 
-def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbiased: bool = False) -> np.ndarray:
+def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbiased: bool = False,
+                overwrite: bool = False) -> np.ndarray:
     """CKA on every stimulus subset (rows of the boolean `masks`) from the Grams X X^T, Y Y^T of all stimuli.
 
     The centred inner product on a subset S of m stimuli is a sum over S, so no subset is sliced or copied:
@@ -23,11 +24,13 @@ def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbia
     biased (Kornblith et al. 2019): <HKH, HLH> = t - 2 c / m + s_K s_L / m^2;
     unbiased (Song et al. 2012, diagonals zeroed): t + s_K s_L / ((m-1)(m-2)) - 2 c / (m-2), up to a factor
     that cancels in the ratio <K, L> / sqrt(<K, K> <L, L>).
+    overwrite: the unbiased estimator may zero the Grams' diagonals in place instead of copying them.
     """
     w = masks.T.astype(np.float64)  # (stimulus, subset)
     m = w.sum(axis=0)
     if unbiased:
-        gram_x, gram_y = gram_x.copy(), gram_y.copy()
+        if not overwrite:
+            gram_x, gram_y = gram_x.copy(), gram_y.copy()
         np.fill_diagonal(gram_x, 0.0)
         np.fill_diagonal(gram_y, 0.0)
     kw, lw = matmul(gram_x, w), matmul(gram_y, w)
@@ -47,9 +50,9 @@ def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbia
     return hsic(gram_x, gram_y, kw, lw) / denominator
 
 
-def linear_cka(gram_x: np.ndarray, gram_y: np.ndarray, unbiased: bool = False) -> float:
-    """CKA from the linear Gram matrices X X^T and Y Y^T of the same stimuli."""
-    return float(subset_ckas(gram_x, gram_y, np.ones((1, gram_x.shape[0]), dtype=bool), unbiased)[0])
+def linear_cka(gram_x: np.ndarray, gram_y: np.ndarray, unbiased: bool = False, overwrite: bool = False) -> float:
+    """CKA from the linear Gram matrices X X^T and Y Y^T of the same stimuli (overwrite: as `subset_ckas`)."""
+    return float(subset_ckas(gram_x, gram_y, np.ones((1, gram_x.shape[0]), dtype=bool), unbiased, overwrite)[0])
 
 
 class CKA(Metric):
@@ -80,12 +83,12 @@ class CKA(Metric):
         gram_x, gram_y = gram(data.source), gram(data.target)  # column-centred: CKA is shift-invariant
         subsets = stimulus_subsets(data, p)
         if subsets is None:
-            value = linear_cka(gram_x, gram_y, unbiased)
+            value = linear_cka(gram_x, gram_y, unbiased, overwrite=True)  # our own Grams: no copies
             return Score(value=value, error=0.0, metric=self.name, version=self.version, parameters=dict(p),
                          per_split=np.array([value]))
         masks = np.zeros((len(subsets), gram_x.shape[0]), dtype=bool)
         for i, rows in enumerate(subsets):
             masks[i, rows] = True
-        per_split = subset_ckas(gram_x, gram_y, masks, unbiased)
+        per_split = subset_ckas(gram_x, gram_y, masks, unbiased, overwrite=True)
         return Score(value=float(per_split.mean()), error=standard_error(per_split), metric=self.name,
                      version=self.version, parameters=dict(p), per_split=per_split)

@@ -241,7 +241,7 @@ def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *
         # one full-data inverse per alpha serves every split; one eigendecomposition per split serves every alpha
         deleted = _ridgecv_deleted(features, y, splits, grid) if grid.size <= DELETION_ALPHAS_PER_SPLIT * len(splits) else None
         return deleted or [
-            _refit(kind, features.split(train, test), y[train], n_components, grid) for train, test in splits]
+            _refit(kind, features.split(train, test), y, train, n_components, grid) for train, test in splits]
     deletion = None
     if kind != "pls":
         alpha = _single_alpha(alphas) if kind == "ridge" else 0.0
@@ -250,7 +250,7 @@ def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *
         # PLS: hundreds of small products alternating numpy's and scipy's (LAPACK) BLAS: their two thread pools
         # would fight over the cores between calls; one thread each is faster and gives the same bits
         with threadpool_limits(1) if kind == "pls" else nullcontext():
-            return [_refit(kind, features.split(train, test), y[train], n_components, alphas) for train, test in splits]
+            return [_refit(kind, features.split(train, test), y, train, n_components, alphas) for train, test in splits]
     return [(deletion.predict(train, test), {"alpha": alpha} if kind == "ridge" else {}) for train, test in splits]
 
 
@@ -269,11 +269,12 @@ def _ridgecv_deleted(features, y, splits, grid) -> list | None:
     return [(predictions[s, b], {"alpha": float(grid[b]), "loo_mse": errors[s].tolist()}) for s, b in enumerate(best)]
 
 
-def _refit(kind: str, split: DualSplit | PrimalSplit, y_train: np.ndarray, n_components: int,
+def _refit(kind: str, split: DualSplit | PrimalSplit, y: np.ndarray, train: np.ndarray, n_components: int,
            alphas) -> tuple[np.ndarray, dict]:
-    """Fit on one split's training set and predict its test set; returns (prediction, fit details)."""
-    y_mean = y_train.mean(axis=0, keepdims=True)
-    y_centred = y_train - y_mean
+    """Fit on one split's training rows `train` of y and predict its test set; returns (prediction, fit details)."""
+    y_centred = np.take(y, train, axis=0)  # a copy, centred in place (one training-set copy of y, not two)
+    y_mean = y_centred.mean(axis=0, keepdims=True)
+    y_centred -= y_mean
     if kind == "pls":
         prediction, details = _pls(split, y_centred, n_components)
     elif kind == "ridge":
@@ -333,9 +334,8 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     n, q = y.shape
     alphas = np.asarray(alphas, dtype=np.float64)
     outside = y - vectors @ projected
-    h = 1.0 - (vectors ** 2).sum(axis=1) - 1.0 / n  # the G^-1 diagonal's 1/alpha part
-
     squares = vectors ** 2
+    h = 1.0 - squares.sum(axis=1) - 1.0 / n  # the G^-1 diagonal's 1/alpha part
 
     def direct(alpha):
         w = 1.0 / (eigenvalues + alpha)
@@ -347,20 +347,41 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     if alphas.size * q <= 4 * r:  # few alphas and neuroids: the direct way is cheaper
         return np.array([direct(a) for a in alphas])
     w = 1.0 / (eigenvalues[:, None] + alphas[None, :])  # (component, alpha)
+    # the norms and their rounding bound are sums of four terms each, added in place one term at a time (same
+    # order, same bits): each (stimulus, component) or (component, component) temporary is dropped once its term
+    # is added, so that at most three are held at once besides V and V*V
     m = matmul(projected, np.ascontiguousarray(projected.T))
-    with np.errstate(divide="ignore"):
-        gaps = 1.0 / (eigenvalues[:, None] - eigenvalues[None, :])  # gaps[l, k] = 1 / (l_l - l_k)
-    np.fill_diagonal(gaps, 0.0)
-    d = m * gaps  # d[l, k] = M_kl / (l_l - l_k)  (M symmetric)
-    z, z_abs = matmul(vectors, d), matmul(np.abs(vectors), np.abs(d))
-    r_out = vectors * matmul(outside, np.ascontiguousarray(projected.T))
+    m_diagonal = np.diag(m).copy()
     ww = w * w
+    norms = matmul(squares * m_diagonal, ww)
+    bound = matmul(squares * np.abs(m_diagonal), ww)
+    del ww
+    d = np.subtract.outer(eigenvalues, eigenvalues)
+    with np.errstate(divide="ignore"):
+        np.divide(1.0, d, out=d)  # d[l, k] = 1 / (l_l - l_k)
+    np.fill_diagonal(d, 0.0)
+    d *= m  # d[l, k] = M_kl / (l_l - l_k)  (M symmetric)
+    del m
+    vz = matmul(vectors, d)  # V * Z, Z = V D
+    vz *= vectors
+    norms += 2.0 * matmul(vz, w)
+    del vz
+    abs_vectors = np.abs(vectors)
+    vz_abs = matmul(abs_vectors, np.abs(d, out=d))  # |V| * (|V| |D|)
+    del d
+    vz_abs *= abs_vectors
+    del abs_vectors
+    bound += 2.0 * matmul(vz_abs, w)
+    del vz_abs
+    r_out = matmul(outside, np.ascontiguousarray(projected.T))  # V * R
+    r_out *= vectors
+    norms += 2.0 * matmul(r_out, w) / alphas
+    bound += 2.0 * matmul(np.abs(r_out, out=r_out), w) / alphas
+    del r_out
     outside_norms = (outside ** 2).sum(axis=1)[:, None] / alphas ** 2
-    norms = matmul(squares * np.diag(m), ww) + 2.0 * matmul(vectors * z, w) + 2.0 * matmul(r_out, w) / alphas \
-        + outside_norms
-    bound = 4.0 * (r + 10) * np.finfo(float).eps * (
-        matmul(squares * np.abs(np.diag(m)), ww) + 2.0 * matmul(np.abs(vectors) * z_abs, w)
-        + 2.0 * matmul(np.abs(r_out), w) / alphas + outside_norms)
+    norms += outside_norms
+    bound += outside_norms
+    bound *= 4.0 * (r + 10) * np.finfo(float).eps
     diagonal2 = (matmul(squares, w) + h[:, None] / alphas) ** 2
     estimate = (norms / diagonal2).sum(axis=0) / (n * q)
     slack = (bound / diagonal2).sum(axis=0) / (n * q)
@@ -414,7 +435,7 @@ def _pls(split, y, n_components):
     f = np.zeros((0, 0))
     y_eps = np.finfo(y.dtype).eps
     for _ in range(n_components):
-        if np.all(np.abs(y_k) < 10 * y_eps):  # sklearn stops when the Y residual is constant
+        if y_k.max() < 10 * y_eps and y_k.min() > -10 * y_eps:  # sklearn stops when the Y residual is constant
             break
         if narrow:
             cross = x_t @ r.T
@@ -441,6 +462,7 @@ def _pls(split, y, n_components):
         blas.dger(-1.0, t @ y_k, t, a=y_k.T, overwrite_a=1)  # y_k -= t (t^T y_k), in place
         if narrow:
             x_t, r = np.column_stack([x_t, split.train.T @ t]), np.column_stack([r, x_y @ b[-1]])
+    del y_k, k_y  # (stimulus, target) arrays no longer needed
     inner = scores_t.T @ split.train_dot(scores_u)
     coefficients = np.linalg.solve(inner, scores_t.T @ y)
     prediction = split.test_dot(scores_u @ coefficients)
