@@ -110,7 +110,7 @@ def test_pls_default_sklearn_tolerance_is_close():
 def test_bad_parameters_raise_metric_error(kind, kwargs, text):
     x, y, train, test = _data(60, 10, 3)
     with pytest.raises(MetricError, match=text):
-        held_out_predictions(kind, Features(x), y, [(train, test)], **kwargs)
+        list(held_out_predictions(kind, Features(x), y, [(train, test)], **kwargs))  # refits are made as consumed
 
 
 BRAINSCORE_ALPHAS = [0.01, 0.1, 0.5, 1.0, *np.linspace(10, 100, 4, endpoint=False),

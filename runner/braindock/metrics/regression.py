@@ -32,12 +32,13 @@ Equivalences (checked against scikit-learn in tests/metrics/test_regression.py):
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 
 import numpy as np
 import scipy.linalg
 from scipy.linalg import blas, lapack
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from .alignment import fail
 from .gram import as_rows, gram, matmul, symmetric_from_upper
@@ -231,8 +232,9 @@ class PrimalSplit:
 
 
 def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *, n_components: int = 25,
-                         alphas=None) -> list[tuple[np.ndarray, dict]]:
-    """Test predictions (test, neuroid) and fit details of `kind` fitted on each split's training rows of y."""
+                         alphas=None) -> Iterable[tuple[np.ndarray, dict]]:
+    """Test predictions (test, neuroid) and fit details of `kind` fitted on each split's training rows of y, in
+    split order (a refit per split is made as it is consumed, so only one split's prediction need be held)."""
     if kind not in REGRESSIONS:
         raise fail(f"unknown regression {kind!r}; known regressions: {list(REGRESSIONS)}",
                    "parameters.regression", "UNKNOWN_REGRESSION", expected=list(REGRESSIONS), found=kind)
@@ -240,18 +242,25 @@ def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *
         grid = _alpha_grid(alphas)
         # one full-data inverse per alpha serves every split; one eigendecomposition per split serves every alpha
         deleted = _ridgecv_deleted(features, y, splits, grid) if grid.size <= DELETION_ALPHAS_PER_SPLIT * len(splits) else None
-        return deleted or [
-            _refit(kind, features.split(train, test), y, train, n_components, grid) for train, test in splits]
+        return deleted or _refits(kind, features, y, splits, n_components, grid)
     deletion = None
     if kind != "pls":
         alpha = _single_alpha(alphas) if kind == "ridge" else 0.0
         deletion = Deletion.fit(features, y, alpha)
     if deletion is None:
-        # PLS: hundreds of small products alternating numpy's and scipy's (LAPACK) BLAS: their two thread pools
-        # would fight over the cores between calls; one thread each is faster and gives the same bits
-        with threadpool_limits(1) if kind == "pls" else nullcontext():
-            return [_refit(kind, features.split(train, test), y, train, n_components, alphas) for train, test in splits]
+        return _refits(kind, features, y, splits, n_components, alphas)
     return [(deletion.predict(train, test), {"alpha": alpha} if kind == "ridge" else {}) for train, test in splits]
+
+
+def _refits(kind: str, features: Features, y: np.ndarray, splits, n_components: int, alphas) -> Iterator[tuple[np.ndarray, dict]]:
+    """One refit per split, made when asked for. PLS: hundreds of small products alternating numpy's and scipy's
+    (LAPACK) BLAS, whose two thread pools would fight over the cores between calls; one thread each is faster and
+    gives the same bits."""
+    controller = ThreadpoolController() if kind == "pls" else None  # inspected once, limited per split
+    for train, test in splits:
+        with controller.limit(limits=1) if controller else nullcontext():
+            result = _refit(kind, features.split(train, test), y, train, n_components, alphas)
+        yield result  # outside the limit: the consumer's own work between splits keeps its threads
 
 
 def _ridgecv_deleted(features, y, splits, grid) -> list | None:
