@@ -12,7 +12,6 @@ package main
 import (
 	"bufio"
 	"compress/gzip"
-	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -30,14 +29,16 @@ const (
 	unk      = "<unk>"
 )
 
-// Model holds the counts of every order up to Order; keys are words joined by a space.
+// Model holds the counts of every order up to Order; keys are words joined by a space. It is saved as JSON, whose
+// map keys are sorted, so the same corpus gives the same file bytes (gob follows Go's random map order), and the
+// image built from them keeps its ID.
 type Model struct {
-	Order      int
-	Vocabulary []string // sorted training words, then </s> and <unk>
-	Counts     []map[string]int // Counts[k]: (k+1)-grams
-	Context    []map[string]int // Context[k]: count of each k-word context followed by anything
-	Followers  []map[string]int // Followers[k]: distinct words after each k-word context
-	Tokens     int
+	Order      int              `json:"order"`
+	Vocabulary []string         `json:"vocabulary"` // sorted training words, then </s> and <unk>
+	Counts     []map[string]int `json:"counts"`     // Counts[k]: (k+1)-grams
+	Context    []map[string]int `json:"context"`    // Context[k]: count of each k-word context followed by anything
+	Followers  []map[string]int `json:"followers"`  // Followers[k]: distinct words after each k-word context
+	Tokens     int              `json:"tokens"`
 }
 
 // Words splits a text as the contract does: whitespace, lower case, punctuation trimmed from both ends.
@@ -319,7 +320,7 @@ func load(path string) *Model {
 	}
 	defer file.Close()
 	var m Model
-	if err := gob.NewDecoder(file).Decode(&m); err != nil {
+	if err := json.NewDecoder(bufio.NewReader(file)).Decode(&m); err != nil {
 		fail("cannot read the trained model: %v", err)
 	}
 	return &m
@@ -327,7 +328,7 @@ func load(path string) *Model {
 
 func main() {
 	args := os.Args[1:]
-	modelPath := envOr("NGRAM_MODEL", "/model/model.gob")
+	modelPath := envOr("NGRAM_MODEL", "/model/model.json")
 	switch {
 	case len(args) == 4 && args[0] == "train":
 		order, err := strconv.Atoi(args[1])
@@ -338,14 +339,13 @@ func main() {
 		if err != nil {
 			fail("training failed: %v", err)
 		}
-		file, err := os.Create(args[3])
+		out, err := json.Marshal(m)
 		if err != nil {
 			fail("%v", err)
 		}
-		if err := gob.NewEncoder(file).Encode(m); err != nil {
+		if err := os.WriteFile(args[3], out, 0o644); err != nil {
 			fail("%v", err)
 		}
-		file.Close()
 	case len(args) == 1 && args[0] == "describe":
 		out, _ := json.Marshal(describe(load(modelPath)))
 		os.Stdout.Write(out)
