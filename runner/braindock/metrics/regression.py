@@ -431,8 +431,8 @@ def _pls(split, y, n_components):
     # A = X^T Q Y (features x targets), so c is A^T v for the top eigenvector v of the small A A^T
     narrow = isinstance(split, PrimalSplit) and n_features < y.shape[1]
     if narrow:  # A A^T = P - X_T R^T - R X_T^T + X_T (B B^T) X_T^T, with P = X^T Y Y^T X, X_T = X^T T, R = X^T Y B^T
-        x_y = split.train.T @ y
-        k_y = split.train @ x_y
+        x_y = split.train.T @ y  # K Y = X (X^T Y) is never formed: K Y c = X (x_y c), a stimuli x targets array less
+        k_y = None
         p_xy = x_y @ x_y.T
         x_t, r = np.zeros((n_features, 0)), np.zeros((n_features, 0))
     else:
@@ -458,7 +458,7 @@ def _pls(split, y, n_components):
             c = _top_eigenvector((m + m.T) / 2)
         bc = b @ c
         u = y @ c - scores_t @ bc
-        t = k_y @ c - k_t @ bc
+        t = (split.train @ (x_y @ c) if narrow else k_y @ c) - k_t @ bc
         t -= scores_t @ (scores_t.T @ t)
         norm = np.sqrt(t @ t)
         if not norm > 0:
