@@ -75,8 +75,9 @@ def fetch_wheels(image: CatalogImage) -> None:
 
 
 def leftover_images(engine) -> list[str]:
-    """Dangling images (untagged, no children) descending from the base image: the build stages of multi-stage
-    Dockerfiles and the images a rebuild took a tag from. Docker only (podman: `podman image prune`)."""
+    """Dangling images (untagged, no children) descending from the base image, or labelled as braindock's (a
+    `FROM scratch` model a rebuild took the tag from): the build stages of multi-stage Dockerfiles and the images a
+    rebuild replaced. Docker only (podman: `podman image prune`)."""
     if engine.name != "docker":
         return []
     from docker.errors import ImageNotFound
@@ -89,6 +90,9 @@ def leftover_images(engine) -> list[str]:
     found = []
     for image in api.images(filters={"dangling": True}):
         attrs = api.inspect_image(image["Id"])
+        if "org.braindock.kind" in ((attrs.get("Config") or {}).get("Labels") or {}):
+            found.append(image["Id"])
+            continue
         while attrs.get("Parent") and attrs["Parent"] != base:
             attrs = api.inspect_image(attrs["Parent"])
         if attrs.get("Parent") == base:
