@@ -63,14 +63,20 @@ def _stale(folder: Path) -> str | None:
     if not owner.exists():
         age = time.time() - folder.stat().st_mtime
         return f"unclaimed for {age / 3600:.1f} h" if age > UNCLAIMED_STALE_S else None
-    descriptor = os.open(owner, os.O_RDWR)
+    return None if held(owner) else "the process that made it is gone"
+
+
+def held(path: Path) -> bool:
+    """A live process holds `path`'s flock (the kernel drops it when the holder dies, however it dies: a zombie or a
+    reused pid never counts). FileNotFoundError when there is no such file."""
+    descriptor = os.open(path, os.O_RDWR)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        return None
+        return True
     finally:
         os.close(descriptor)
-    return "the process that made it is gone"
+    return False
 
 
 def reap(engine: Engine, settings: Settings) -> list[str]:

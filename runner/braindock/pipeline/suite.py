@@ -22,6 +22,7 @@ from ..config import Settings, load_settings
 from ..errors import BraindockError, Problem
 from ..execution.engines import Engine, get_engine
 from ..execution.executors import HEARTBEAT_S, RUN, SCORE, Ended, Executor, Job, Worker
+from ..execution.reaper import held
 from ..provenance import activation_cache, spool
 from ..provenance.ledger import Ledger
 from ..store import Store, atomic_write, canonical_json, sha256_bytes
@@ -165,7 +166,7 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
     folder = Path(suite_dir)
     started = time.monotonic()
     timings: dict[str, float] = {}
-    held = _hold(folder / "active" / f"{stage}-{key}.lock")
+    lock = _hold(folder / "active" / f"{stage}-{key}.lock")
     try:
         settings = load_settings(home)
         engine = get_engine(settings.engine)
@@ -177,8 +178,8 @@ def work(home: str, suite_dir: str, stage: str, key: str) -> None:
             if key in (entry["key"], entry["run_key"]):
                 _fail_key(folder, entry["key"], f"{entry['model']} on {entry['benchmark']}", stage, _code(error, "JOB_FAILED"), error.render())
     finally:
-        Path(held.name).unlink(missing_ok=True)
-        held.close()
+        Path(lock.name).unlink(missing_ok=True)
+        lock.close()
         atomic_write(folder / "timings" / f"{stage}-{key}.json",
                      canonical_json({"seconds": round(time.monotonic() - started, 3), **timings}))
 
@@ -247,19 +248,17 @@ def _hold(path: Path):
     """Lock the job's file for as long as this process lives: the kernel drops the lock however the process ends,
     so a killed worker (a zombie, or its pid reused) never looks alive."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    held = open(path, "a")
-    fcntl.flock(held, fcntl.LOCK_EX)
-    return held
+    lock = open(path, "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
 
 
 def _alive(folder: Path, pair: Pair) -> bool:
     """A worker of this machine holds the pair's score or run job right now."""
     for name in (f"{SCORE}-{pair.key}", f"{RUN}-{pair.run_key}"):
         try:
-            with open(folder / "active" / f"{name}.lock") as lock:
-                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            if held(folder / "active" / f"{name}.lock"):
+                return True
         except FileNotFoundError:
             continue
-        except BlockingIOError:
-            return True
     return False
