@@ -34,11 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
+from functools import cache
 
 import numpy as np
 import scipy.linalg
 from scipy.linalg import blas, lapack
-from threadpoolctl import ThreadpoolController, threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .alignment import fail
 from .gram import as_rows, gram, matmul, symmetric_from_upper
@@ -195,7 +196,7 @@ class DualSplit:
         # scipy's LAPACK and BLAS, as every large product of the ridge-CV path (see gram.matmul); on one thread:
         # the tridiagonal reduction synchronises its threads at every one of its n steps, and on a busy machine a
         # second thread waiting for a core made it ten times slower
-        with threadpool_limits(1):
+        with blas_threads().limit(limits=1):
             eigenvalues, vectors = scipy.linalg.eigh(self.k_tt, driver="evd", check_finite=False)
         relative = (1e3 if pseudo_inverse else 10.0) * max(self.n_train, self.n_features) * np.finfo(float).eps
         keep = eigenvalues > eigenvalues.max(initial=0.0) * relative
@@ -231,6 +232,13 @@ class PrimalSplit:
         return test_vectors @ ((vectors.T @ y) / (eigenvalues + alpha)[:, None])
 
 
+@cache
+def blas_threads() -> ThreadpoolController:
+    """The process's BLAS thread pools, inspected once (a fresh inspection reads every loaded library: ~5 ms,
+    as long as a whole small fit); numpy's and scipy's OpenBLAS are both loaded by this module's imports."""
+    return ThreadpoolController()
+
+
 def held_out_predictions(kind: str, features: Features, y: np.ndarray, splits, *, n_components: int = 25,
                          alphas=None) -> Iterable[tuple[np.ndarray, dict]]:
     """Test predictions (test, neuroid) and fit details of `kind` fitted on each split's training rows of y, in
@@ -256,9 +264,8 @@ def _refits(kind: str, features: Features, y: np.ndarray, splits, n_components: 
     """One refit per split, made when asked for. PLS: hundreds of small products alternating numpy's and scipy's
     (LAPACK) BLAS, whose two thread pools would fight over the cores between calls; one thread each is faster and
     gives the same bits."""
-    controller = ThreadpoolController() if kind == "pls" else None  # inspected once, limited per split
     for train, test in splits:
-        with controller.limit(limits=1) if controller else nullcontext():
+        with blas_threads().limit(limits=1) if kind == "pls" else nullcontext():
             result = _refit(kind, features.split(train, test), y, train, n_components, alphas)
         yield result  # outside the limit: the consumer's own work between splits keeps its threads
 
@@ -336,7 +343,8 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     |O_i|^2 / alpha^2 with M = P P^T, R = O P^T; by partial fractions w_k w_l = (w_k - w_l) / (l_l - l_k)
     (k != l), the double sum is (V*V diag M) w^2 + 2 (V*Z) w with Z = V D, D_lk = M_kl / (l_l - l_k): one
     matrix product per alpha *vector*, all alphas at once. Close eigenvalues make that sum cancel, so each
-    value carries a rounding bound (the same sums over absolute values, times 4 (components + 10) eps); every
+    value carries a rounding bound (the same sums over absolute values, times 4 (components + 10) eps; for V D,
+    Cauchy-Schwarz's bound on its sums over absolute values); every
     alpha whose interval could hold the minimum is then evaluated directly, as before. The chosen alpha is
     therefore exactly the direct computation's (the first of equal minima, as RidgeCV).
     """
@@ -360,11 +368,8 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     # order, same bits): each (stimulus, component) or (component, component) temporary is dropped once its term
     # is added, so that at most three are held at once besides V and V*V
     m = matmul(projected, np.ascontiguousarray(projected.T))
-    m_diagonal = np.diag(m).copy()
-    ww = w * w
-    norms = matmul(squares * m_diagonal, ww)
-    bound = matmul(squares * np.abs(m_diagonal), ww)
-    del ww
+    norms = matmul(squares * np.diag(m), w * w)
+    bound = norms.copy()  # its sum over absolute values is itself: diag M = row norms of P, never negative
     d = np.subtract.outer(eigenvalues, eigenvalues)
     with np.errstate(divide="ignore"):
         np.divide(1.0, d, out=d)  # d[l, k] = 1 / (l_l - l_k)
@@ -375,13 +380,12 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     vz *= vectors
     norms += 2.0 * matmul(vz, w)
     del vz
-    abs_vectors = np.abs(vectors)
-    vz_abs = matmul(abs_vectors, np.abs(d, out=d))  # |V| * (|V| |D|)
+    # the rounding of V D is at most that of the sums over |V| |D|, and by Cauchy-Schwarz (|V| |D|)_ik <=
+    # |V_i| |D_k| (row and column 2-norms): a bound that needs no second stimuli x components^2 product
+    row_norms = np.sqrt(squares.sum(axis=1))
+    column_norms = np.sqrt(np.einsum("lk,lk->k", d, d))
     del d
-    vz_abs *= abs_vectors
-    del abs_vectors
-    bound += 2.0 * matmul(vz_abs, w)
-    del vz_abs
+    bound += 2.0 * row_norms[:, None] * matmul(np.abs(vectors) * column_norms, w)
     r_out = matmul(outside, np.ascontiguousarray(projected.T))  # V * R
     r_out *= vectors
     norms += 2.0 * matmul(r_out, w) / alphas

@@ -1,0 +1,38 @@
+"""How each side measures one metric call: its wall time and, for --memory, its peak memory. Imported by
+compare.py (braindock's venv) and brainscore_side.py (the Brain-Score venv), which both run as scripts from this
+folder, so both sides measure alike; it imports only the standard library."""
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+SHORT_S = 1.0  # a call shorter than this is repeated: one call of a few milliseconds measures mostly noise
+REPEATS = 3  # calls of a short metric in all; the shortest counts (other processes only ever add time)
+
+
+def seconds_of(call) -> tuple[object, float]:
+    """(the first call's result, its wall seconds; for a call under SHORT_S, the shortest of REPEATS calls)."""
+    start = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - start
+    for _ in range(REPEATS - 1 if seconds < SHORT_S else 0):
+        start = time.perf_counter()
+        call()
+        seconds = min(seconds, time.perf_counter() - start)
+    return result, seconds
+
+
+def peak_bytes(call) -> int:
+    """Peak bytes that `call()` held at once above the traced level at its start, by tracemalloc: Python objects
+    and numpy's buffers (numpy reports them to tracemalloc), not BLAS/LAPACK workspaces or other C allocations."""
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        level = tracemalloc.get_traced_memory()[0]
+        call()
+        return tracemalloc.get_traced_memory()[1] - level
+    finally:
+        if started:
+            tracemalloc.stop()
