@@ -15,9 +15,10 @@ it never imports braindock. Inputs (see compare.py `write_inputs`):
 Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "peak_bytes", "case_seconds"} or
 {"failed": traceback, "seconds": null, "case_seconds"}}, plus "_versions" (packages, paths, whether torch got
 imported) and "_parameters" (the RidgeCV alphas used, the cases run).
-"seconds" is the wall time of the one metric call alone (`metric(...)`, `metric.ceiling(...)`): the metric
-object is built before the clock starts, and the splits are read back after it stops. "peak_bytes" (null
-without "memory") is the tracemalloc peak of a second, untimed call of the same metric (peak_memory.py). Rows
+"seconds" is the wall time of the metric call alone (`metric(...)`, `metric.ceiling(...)`; the shortest of 3
+calls when one takes under 1 s, measure.py): the metric object is built before the clock starts, and the splits
+are read back after it stops. "peak_bytes" (null
+without "memory") is the tracemalloc peak of a second, untimed call of the same metric (measure.py). Rows
 derived from earlier scores (pls_ceiled, i2n_ceiled) have "seconds": null and no "peak_bytes". "case_seconds"
 is the whole case.
 "splits" lists each split's (train, test) stimulus_ids (or repetition values) as Brain-Score's own
@@ -38,7 +39,7 @@ os.environ["BS_INSTALL_DEPENDENCIES"] = "no"  # load_metric would otherwise `pip
 warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
-from peak_memory import peak_bytes  # noqa: E402  (this folder's, standard library only)
+from measure import peak_bytes, seconds_of  # noqa: E402  (this folder's, standard library only)
 from brainscore_core.supported_data_standards.brainio.assemblies import BehavioralAssembly, NeuroidAssembly  # noqa: E402
 from brainscore_vision import load_ceiling, load_metric  # noqa: E402
 from brainscore_vision.benchmark_helpers.neural_common import explained_variance  # noqa: E402
@@ -120,11 +121,10 @@ def split_ids(split, assembly) -> list:
 
 
 def timed(call, memory: bool):
-    """(result, {"seconds": wall seconds of one call, "peak_bytes": None, or with `memory` the peak of one more,
-    untimed call}): the timed call stays untraced, so tracing does not change its time."""
-    start = time.perf_counter()
-    result = call()
-    seconds = time.perf_counter() - start
+    """(result, {"seconds": wall seconds of the call (measure.seconds_of: the shortest of 3 under 1 s),
+    "peak_bytes": None, or with `memory` the peak of one more, untimed call}): the timed calls stay untraced, so
+    tracing does not change their time."""
+    result, seconds = seconds_of(call)
     return result, {"seconds": seconds, "peak_bytes": peak_bytes(call) if memory else None}
 
 

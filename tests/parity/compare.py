@@ -7,11 +7,14 @@ Runs in braindock's environment (`nox -s parity` sets everything up). It generat
 saves them to a folder, runs brainscore_side.py with the Brain-Score venv's python (PATH, or
 $BRAINSCORE_PYTHON), scores the same inputs with braindock, and prints per metric: ours, Brain-Score,
 |diff|, the largest per-split |diff|, |diff| of the errors, whether both used the same splits, whether
-|diff| <= tolerance, and the wall time of the one metric call on each side with their ratio (Brain-Score /
-ours; rows derived from earlier scores are not timed: '-'). Exit 1 when a compared metric differs by more
+|diff| <= tolerance, and the wall time of the metric call on each side (measure.seconds_of: the shortest of 3
+calls under 1 s) with their ratio (Brain-Score / ours; rows derived from earlier scores are not timed: '-').
+For the one-pass rows (no splits to share work across: plain CKA/RDM, the RSA ceiling, the fixed-split ridge
+rows) it also times their floor, the work no exact method can skip (bench_metrics.floors), and prints how many
+floors each side takes; a row below 10x whose Brain-Score time is under 10 floors cannot reach 10x. Exit 1 when a compared metric differs by more
 than the tolerance (statistical rows: and by more than 3 standard errors) or Brain-Score failed to run.
 
---memory: after each timed call, both sides call the same metric once more under tracemalloc (peak_memory.py)
+--memory: after each timed call, both sides call the same metric once more under tracemalloc (measure.py)
   and print its peak above the level at the start of that call (Brain-Score, ours, in MB), and which rows peak
   above Brain-Score's. Python objects and numpy buffers count, BLAS/LAPACK workspaces on neither side. The
   timed call stays untraced; the exit code does not depend on memory.
@@ -24,8 +27,8 @@ than the tolerance (statistical rows: and by more than 3 standard errors) or Bra
   per cell), with 8 object categories for stratification; RidgeCV over braindock's default alphas
   (logspace(-3, 3, 7)) on both sides; Brain-Score's I1n/I2n ceilings with skipna=True (4 trials per cell
   leave cells undefined in one half, which its skipna=False asserts against; ours drop them, as skipna=True).
---metrics: comma-separated substrings of the row keys (pls, ridge, linear, ridgecv, neuron_to_neuron, reverse_pls,
-  ridge_split, ridgecv_split, dual_ridgecv_split, cka, cka_biased, cka_cv, cka_cv_biased, rdm, rdm_cv,
+--metrics: comma-separated substrings of the row keys, or `=key` for one key alone (pls, ridge, linear, ridgecv,
+  neuron_to_neuron, reverse_pls, ridge_split, ridgecv_split, dual_ridgecv_split, cka, cka_biased, cka_cv, cka_cv_biased, rdm, rdm_cv,
   internal_consistency, pls_ceiled, i2n, i2n_ceiling, i2n_ceiled, i1n, i1n_ceiling, i1, i1_ceiling, rsa_ceiling,
   ...); both sides compute only those. The *_split rows use one seeded 10 % test split (`fixed_split`) and
   ridgecv_split / dual_ridgecv_split Brain-Score's own 99-value ALPHA_LIST at every size; rsa_ceiling deals the
@@ -64,7 +67,7 @@ from braindock.metrics.predictivity import splits_digest
 from braindock.metrics.regression import DEFAULT_RIDGECV_ALPHAS
 from braindock.metrics.subsets import stimulus_subsets
 from braindock.testing import behaviour_pair, neural_assembly
-from peak_memory import peak_bytes  # this folder's (run as a script); brainscore_side.py uses the same one
+from measure import peak_bytes, seconds_of  # this folder's (run as a script); brainscore_side.py uses the same
 
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 0.005
@@ -109,14 +112,20 @@ def behaviour_inputs(seed: int = 0):
     return source, trials
 
 
+def load_bench():
+    """tests/bench/bench_metrics.py as a module: its sizes, data generators and floors."""
+    spec = importlib.util.spec_from_file_location("bench_metrics", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
+
+
 def bench_inputs(size: str):
     """(source, target, every, probabilities, trials) at a size of tests/bench/bench_metrics.py, with its own
     generators: neural_data (40-dim latent + noise, float64) for source and target, repeated_data for the
     repetitions (internal consistency), behaviour_pair as its cases(). Every stimulus gets one of
     N_OBJECTS object_name values (round robin over the sorted stimulus_ids) for stratification."""
-    spec = importlib.util.spec_from_file_location("bench_metrics", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_bench()
     n, n_features, n_neuroids = bench.SIZES[size]
     x, y = bench.neural_data(n, n_features, n_neuroids)
     every = bench.repeated_data(n, n_neuroids)
@@ -243,9 +252,7 @@ def ours(source, target, every, probabilities, trials, theirs: dict, selected,
     alpha_list = theirs.get("_parameters", {}).get("ridgecv_alphas")  # the alphas Brain-Score's RidgeCV used
 
     def timed(key, metric, *inputs):
-        start = time.perf_counter()
-        score = metric(*inputs)
-        seconds[key] = time.perf_counter() - start
+        score, seconds[key] = seconds_of(lambda: metric(*inputs))
         if memory:  # after the clock stops, so tracing does not change the time
             peaks[key] = peak_bytes(lambda: metric(*inputs))
         return score
@@ -318,6 +325,28 @@ def ours(source, target, every, probabilities, trials, theirs: dict, selected,
     return out, seconds, peaks
 
 
+FLOOR_OF = {"cka": "cka", "cka_biased": "cka", "rdm": "rdm", "rsa_ceiling": "rsa_ceiling", "ridge_split": "ridge_split",
+            "ridgecv_split": "ridgecv_split", "dual_ridgecv_split": "ridgecv_split"}  # one-pass rows -> their floor
+
+
+def floor_seconds(source, target, selected, repeats: int) -> dict:
+    """key -> seconds of the work no exact method of that row can skip (bench_metrics.floors, best of `repeats`,
+    in our process): the one-pass rows, where nothing is shared across splits for a faster method to save."""
+    floors = load_bench().floors(np.asarray(source.values), np.asarray(target.values),
+                                 fixed_split(target.sizes["presentation"]) == "train",
+                                 subjects(target.sizes["neuroid"]))
+    measured = {}
+    for key in selected:
+        if key in FLOOR_OF:
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                floors[FLOOR_OF[key]]()
+                times.append(time.perf_counter() - start)
+            measured[key] = min(times)
+    return measured
+
+
 # Row order, label, how the two can agree, and which Brain-Score key it is compared with.
 ROWS = [
     ("pls", "predictivity, PLS 25 (`pls`)", "exact"),
@@ -369,9 +398,11 @@ DEPENDS = {"pls_ceiled": CEILED, "pls_ceiled_r": CEILED,
 
 
 def select(tokens: list[str]) -> list[str]:
-    """Row keys containing any of `tokens` (all rows when there are none) whose inputs are selected too."""
+    """Row keys containing any of `tokens` (all rows when there are none; a token `=key` takes that key alone)
+    whose inputs are selected too."""
     keys = [key for key, _, _ in ROWS]
-    chosen = {key for key in keys if not tokens or any(token in key for token in tokens)}
+    matches = lambda token, key: key == token[1:] if token.startswith("=") else token in key
+    chosen = {key for key in keys if not tokens or any(matches(token, key) for token in tokens)}
     return [key for key in keys if key in chosen and all(d in chosen for d in DEPENDS.get(key, ()))]
 
 
@@ -381,7 +412,7 @@ def brainscore_cases(selected: list[str]) -> list[str]:
 
 
 def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict | None = None,
-            our_peaks: dict | None = None) -> list[dict]:
+            our_peaks: dict | None = None, floors: dict | None = None) -> list[dict]:
     rows = []
     for key, label, kind in ROWS:
         bs = theirs.get(BRAINSCORE_KEY.get(key, key), {"failed": "not run"})
@@ -396,7 +427,10 @@ def compare(our_scores: dict, theirs: dict, tolerance: float, our_seconds: dict 
         row.update(brainscore_seconds=their_seconds, ours_seconds=ours_seconds,
                    ratio=their_seconds / ours_seconds if their_seconds is not None and ours_seconds else None,
                    brainscore_peak_bytes=None if key in BRAINSCORE_KEY else bs.get("peak_bytes"),
-                   ours_peak_bytes=(our_peaks or {}).get(key))
+                   ours_peak_bytes=(our_peaks or {}).get(key), floor_seconds=(floors or {}).get(key))
+        if row["floor_seconds"] and their_seconds is not None and ours_seconds:
+            row.update(brainscore_over_floor=their_seconds / row["floor_seconds"],
+                       ours_over_floor=ours_seconds / row["floor_seconds"])
         if "failed" in bs:
             rows.append({**row, "brainscore": None, "failed": bs["failed"], "within": False})
             continue
@@ -461,15 +495,36 @@ def memory_summary(rows: list[dict]) -> str:
             + (f"; ABOVE Brain-Score: {listed}" if above else "; none above"))
 
 
+def speed_summary(rows: list[dict]) -> str:
+    """The timed rows below 10x, each with what its floor says: when Brain-Score's own time is under 10 floors,
+    no exact method can be 10x faster than Brain-Score on these inputs."""
+    slow = [r for r in rows if r["ratio"] is not None and r["ratio"] < 10]
+    if not slow:
+        return "every timed row at least 10x faster than Brain-Score"
+    lines = [f"below 10x ({len(slow)}):"]
+    for r in slow:
+        if r.get("brainscore_over_floor") is None:
+            lines.append(f"  {r['key']}: {ratio(r['ratio'])}x, no floor measured")
+            continue
+        verdict = ("no exact method can reach 10x" if r["brainscore_over_floor"] < 10
+                   else "an exact method could reach 10x")
+        lines.append(f"  {r['key']}: {ratio(r['ratio'])}x; Brain-Score takes {ratio(r['brainscore_over_floor'])} floors "
+                     f"({verdict}), ours {ratio(r['ours_over_floor'])}")
+    return "\n".join(lines)
+
+
 def table(rows: list[dict], tolerance: float, memory: bool = False) -> str:
-    fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8} {:>11} {:>8} {:>8}"
+    fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8} {:>11} {:>8} {:>8} {:>8} {:>8} {:>8}"
     fmt += " {:>11} {:>8}" if memory else ""
     peak, unit = (("Brain-Score", "ours"), ("peak MB", "peak MB")) if memory else ((), ())
     lines = [fmt.format("metric", "ours", "Brain-Score", "|diff|", "max split", "error", "same", f"<={tolerance:g}",
-                        "kind", "SE diff", "Brain-Score", "ours", "ratio", *peak),
-             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "", "s", "s", "BS/ours", *unit)]
+                        "kind", "SE diff", "Brain-Score", "ours", "ratio", "floor", "BS/", "ours/", *peak),
+             fmt.format("", "", "", "", "|diff|", "|diff|", "splits", "", "", "", "s", "s", "BS/ours", "s", "floor",
+                        "floor", *unit)]
     for r in rows:
-        timing = (seconds(r.get("brainscore_seconds")), seconds(r.get("ours_seconds")), ratio(r.get("ratio")))
+        timing = (seconds(r.get("brainscore_seconds")), seconds(r.get("ours_seconds")), ratio(r.get("ratio")),
+                  seconds(r.get("floor_seconds")), ratio(r.get("brainscore_over_floor")),
+                  ratio(r.get("ours_over_floor")))
         if memory:
             timing += (megabytes(r.get("brainscore_peak_bytes")), megabytes(r.get("ours_peak_bytes")))
         if r.get("failed"):
@@ -498,7 +553,7 @@ def main(argv=None) -> int:
                         help="parity: the small parity inputs (default); small/large: tests/bench/bench_metrics.py's "
                              "sizes, to time both sides")
     parser.add_argument("--metrics", default="", help="comma-separated substrings of the row keys (default: all), "
-                                                      "e.g. ridge,cka_cv,rdm_cv")
+                                                      "or =key for that key alone, e.g. ridge,cka_cv,=rdm")
     parser.add_argument("--memory", action="store_true", help="also the tracemalloc peak of one more, untimed call "
                                                               "of each metric on both sides")
     args = parser.parse_args(argv)
@@ -534,8 +589,9 @@ def main(argv=None) -> int:
     our_scores, our_timings, our_peaks = ours(source, target, every, probabilities, trials, theirs, selected,
                                               args.memory)
     our_seconds = time.perf_counter() - start
+    floors = floor_seconds(source, target, selected, repeats=1 if args.size == "large" else 3)
     load_after = os.getloadavg()
-    rows = compare(our_scores, theirs, args.tolerance, our_timings, our_peaks)
+    rows = compare(our_scores, theirs, args.tolerance, our_timings, our_peaks, floors)
     checked = [r for r in rows if r["kind"] != "info"]
     failed = [r for r in checked if not (r["within"] or r.get("within_noise"))]
     timed_rows = [r for r in rows if r["ratio"] is not None]
@@ -569,6 +625,7 @@ def main(argv=None) -> int:
             total_theirs, total_ours = (sum(r[k] for r in timed_rows) for k in ("brainscore_seconds", "ours_seconds"))
             print(f"timed metric calls ({len(timed_rows)}): Brain-Score {total_theirs:.1f} s, ours {total_ours:.1f} s, "
                   f"ratio {total_theirs / total_ours:.1f}")
+            print(speed_summary(rows))
         if args.memory:
             print(memory_summary(rows))
     return 1 if failed else 0

@@ -1,10 +1,11 @@
 """How both sides measure a metric call (measure.py), and compare.py's summaries of those measures."""
 from __future__ import annotations
 
+import time
 import tracemalloc
 
 import numpy as np
-from compare import memory_summary
+from compare import memory_summary, select, speed_summary
 from measure import peak_bytes, seconds_of
 
 MB8 = 8_000_000  # bytes of np.ones(1_000_000) (float64)
@@ -43,3 +44,47 @@ def test_summary_names_the_rows_above_brainscore_and_counts_ties_as_within():
     assert "in 2 of 3 measured" in line
     assert "ABOVE Brain-Score: rdm (3.00 MB > 1.50 MB)" in line
     assert "none above" in memory_summary(rows[:2])
+
+
+def test_a_short_call_is_timed_three_times_and_the_shortest_counts_a_long_one_once(monkeypatch):
+    import measure
+    calls = []
+    monkeypatch.setattr(measure, "SHORT_S", 0.05)
+    result, seconds = seconds_of(lambda: calls.append(1) or len(calls))
+    assert result == 1 and len(calls) == 3 and seconds < 0.05  # the first call's result, three calls
+    calls.clear()
+    result, seconds = seconds_of(lambda: time.sleep(0.06) or calls.append(1) or len(calls))
+    assert result == 1 and len(calls) == 1 and seconds >= 0.06
+
+
+def test_metrics_tokens_match_substrings_and_an_equals_sign_one_key():
+    assert select(["=cka"]) == ["cka"]
+    assert select(["cka"]) == ["cka", "cka_biased", "cka_cv", "cka_cv_biased", "cka_cv_their_splits",
+                                "cka_cv_biased_their_splits"]
+    assert select(["=rsa_ceiling_lower"]) == []  # its input row (rsa_ceiling) is not selected
+
+
+def test_rows_below_10x_say_whether_their_floor_leaves_room_for_10x():
+    rows = [{"key": "ridge", "ratio": 40.0},
+            {"key": "cka", "ratio": 3.0, "brainscore_over_floor": 4.0, "ours_over_floor": 1.3},
+            {"key": "ridgecv_split", "ratio": 5.0, "brainscore_over_floor": 16.7, "ours_over_floor": 3.3},
+            {"key": "reverse_pls", "ratio": 8.0},
+            {"key": "pls_ceiled", "ratio": None}]
+    lines = speed_summary(rows).splitlines()
+    assert lines[0] == "below 10x (3):"
+    assert lines[1] == "  cka: 3.00x; Brain-Score takes 4.00 floors (no exact method can reach 10x), ours 1.30"
+    assert "ridgecv_split: 5.00x; Brain-Score takes 16.7 floors (an exact method could reach 10x), ours 3.30" in lines[2]
+    assert lines[3] == "  reverse_pls: 8.00x, no floor measured"
+    assert speed_summary(rows[:1]) == "every timed row at least 10x faster than Brain-Score"
+
+
+def test_every_floor_runs_with_fewer_and_with_more_stimuli_than_features():
+    from compare import FLOOR_OF, load_bench
+    rng = np.random.default_rng(0)
+    for n_stimuli, n_features in ((40, 60), (60, 20)):
+        train = rng.permutation(n_stimuli) >= n_stimuli // 10
+        floors = load_bench().floors(rng.standard_normal((n_stimuli, n_features)), rng.standard_normal((n_stimuli, 8)),
+                                     train, np.arange(8) % 4)
+        assert set(FLOOR_OF.values()) <= set(floors)
+        for floor in floors.values():
+            floor()
