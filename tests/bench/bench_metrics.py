@@ -1,19 +1,20 @@
 """Benchmark braindock's metrics against straightforward scikit-learn/scipy loop implementations.
 
     python tests/bench/bench_metrics.py [--sizes small,large] [--metrics pls,ridge,...]
-                                        [--baseline-splits N] [--repeats N]
+                                        [--baseline-splits N] [--repeats N] [--tables speed,streaming,cold]
 
-For every metric and size it prints our time, the baseline's time (each the best of `--repeats` calls:
-3 at the small size, 1 at the large), their ratio, our peak memory (tracemalloc, measured in a second,
-untimed run that also checks bit-identical determinism) and the largest |ours - baseline| over the
-score and its per-split values. A second table scores the source saved as float32 .npy, in memory and
-memory-mapped (as responses.py loads it): peak memory of each against the size of one float64 copy of
-the activations, and whether the scores are bit-identical. Single-pass CKA and RDM also print the time of
-the work no exact method can skip (`lower_bounds`) and ours as a multiple of it. A last table runs a few
-metrics in fresh processes: the first call against the best of the next three (cold start). The baselines implement the same
-definitions the way Brain-Score does: one scikit-learn fit per split and a scipy.stats.pearsonr loop
-over neuroids. Every baseline runs all 10 splits except large-size PLS (~70 s a split): its first 2 splits,
-time scaled by 10/2, deviation over those splits, and the output says so. `--baseline-splits N` overrides.
+speed: for every metric and size, our time, the baseline's time (each the best of `--repeats` calls: 3 at the
+small size, 1 at the large), their ratio, our peak memory (tracemalloc, measured in a second, untimed run that
+also checks bit-identical determinism) and the largest |ours - baseline| over the score and its per-split values.
+Single-pass CKA and RDM also print the time of the work no exact method can skip (`floors`) and ours as a
+multiple of it. The baselines implement the same definitions the way Brain-Score does: one scikit-learn fit per
+split and a scipy.stats.pearsonr loop over neuroids. Every baseline runs all 10 splits except large-size PLS
+(~70 s a split): its first 2 splits, time scaled by 10/2, deviation over those splits, and the output says so.
+`--baseline-splits N` overrides.
+streaming: every metric that reads model activations, with the activations saved as float32 .npy, in memory
+and memory-mapped (as responses.py loads them): peak memory of each against the size of one float64 copy of the
+activations, and whether the scores are bit-identical.
+cold: every metric and ceiling in a fresh process, its first call against the best of the next three.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import tracemalloc
 from collections import Counter
 
 import numpy as np
+import scipy.linalg
 import scipy.stats
 from braindock.metrics import get_ceiling, get_metric
 from braindock.metrics.gram import gram
@@ -189,27 +191,104 @@ def cases(size):
            lambda k: baseline_i2n(behaviour_source, trials, k))
 
 
+def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: np.ndarray) -> dict:
+    """key -> the work no exact method of that one-pass metric can skip on these inputs (arrays, stimuli sorted
+    alike; `train`: the fixed split's training rows as booleans; `subject`: each target column's subject),
+    done with the fastest kernels we know (BLAS syrk, LAPACK, numpy's sort):
+
+    cka: the two linear-kernel Grams. rdm: the two stimulus-covariance Grams and a sort of each RDM's upper
+    triangle (Spearman needs ranks). rsa_ceiling: each subject's Gram, and a sort of every triangle whose
+    Spearman r is taken (each subject's, the mean of all, each leave-one-out mean). ridge_split: the training
+    Gram (stimuli^2 x features, or features^2 x stimuli if fewer) and one Cholesky solve. ridgecv_split: that
+    Gram and one symmetric eigendecomposition, from which every alpha's solution follows (one decomposition
+    for the whole solution path: fewer operations than a factorisation per alpha for more than a few alphas).
+    """
+    triangle = np.triu_indices(target.shape[0], k=1)
+
+    def ranked(values):
+        return np.sort(gram(values, row_means=values.mean(axis=1))[triangle])
+
+    def rdm():
+        ranked(source), ranked(target)
+
+    def rsa_ceiling():
+        rdms = [gram(target[:, subject == s], row_means=target[:, subject == s].mean(axis=1))[triangle]
+                for s in np.unique(subject)]
+        total = np.sum(rdms, axis=0)
+        for one in rdms:
+            np.sort(one), np.sort((total - one) / (len(rdms) - 1))
+        np.sort(total / len(rdms))
+
+    def training_gram():
+        """The training rows' centred Gram, stimuli x stimuli, or features x features if there are fewer."""
+        x = source[train]
+        return gram(x) if x.shape[0] <= x.shape[1] else gram(np.ascontiguousarray(x.T), row_means=x.mean(axis=0))
+
+    def ridge_split():
+        k = training_gram()
+        k[np.diag_indices_from(k)] += 1.0
+        y = target[train] if k.shape[0] == train.sum() else source[train].T @ target[train]
+        scipy.linalg.cho_solve(scipy.linalg.cho_factor(k, overwrite_a=True, check_finite=False), y,
+                               check_finite=False)
+
+    def ridgecv_split():
+        scipy.linalg.eigh(training_gram(), overwrite_a=True, check_finite=False)
+
+    return {"cka": lambda: (gram(source), gram(target)), "rdm": rdm, "rsa_ceiling": rsa_ceiling,
+            "ridge_split": ridge_split, "ridgecv_split": ridgecv_split}
+
+
 def lower_bounds(size):
-    """name -> the work no exact method of that single-pass metric can skip, on both sides: the two Gram matrices
-    (n^2 x features multiply-adds each, as BLAS syrk) for CKA; the two stimulus covariance Grams plus one sort of
-    each RDM's upper triangle (Spearman needs ranks) for RDM."""
+    """The floors of the bench's single-pass CKA and RDM at `size` (see `floors`)."""
     source, target = neural_data(*SIZES[size])
-    triangle = np.triu_indices(SIZES[size][0], k=1)
-
-    def rdm_work():
-        for values in (source.values, target.values):
-            np.sort(gram(values, row_means=values.mean(axis=1))[triangle])
-
-    return {"cka": lambda: (gram(source.values), gram(target.values)), "rdm": rdm_work}
+    everything = np.ones(source.shape[0], dtype=bool)
+    chosen = floors(source.values, target.values, everything, np.zeros(target.shape[1]))
+    return {name: chosen[name] for name in ("cka", "rdm")}
 
 
-COLD_METRICS = {  # fresh-process cold start: (metric, parameters)
-    "neural_predictivity[ridge, fixed split]": ("neural_predictivity", {"regression": "ridge", "split": "fixed"}),
-    "neural_predictivity[ridge]": ("neural_predictivity", {"regression": "ridge"}),
-    "neural_predictivity[pls]": ("neural_predictivity", {"regression": "pls"}),
-    "cka": ("cka", {}),
-    "rdm": ("rdm", {}),
+# fresh-process cold start, every metric and ceiling: label -> (metric or ceiling, name, parameters, inputs)
+COLD = {
+    **{f"neural_predictivity[{regression}]": ("metric", "neural_predictivity", {"regression": regression}, "neural")
+       for regression in ("pls", "ridge", "ridgecv", "ols", "neuron_to_neuron")},
+    "neural_predictivity[pls, recordings -> model]": ("metric", "neural_predictivity", {"regression": "pls"},
+                                                      "reversed"),
+    **{f"neural_predictivity[{regression}, fixed split]": ("metric", "neural_predictivity",
+                                                          {"regression": regression, "split": "fixed"}, "split")
+       for regression in ("ridge", "ridgecv")},
+    "cka": ("metric", "cka", {}, "neural"),
+    "cka[biased]": ("metric", "cka", {"estimator": "biased"}, "neural"),
+    "cka[cross_validated]": ("metric", "cka", {"cross_validated": True}, "neural"),
+    "rdm": ("metric", "rdm", {}, "neural"),
+    "rdm[cross_validated]": ("metric", "rdm", {"cross_validated": True}, "neural"),
+    "internal_consistency": ("ceiling", "internal_consistency", {}, "repeated"),
+    "rsa_ceiling": ("ceiling", "rsa_ceiling", {}, "subjects"),
+    **{name: ("metric", name, {"splits": 2}, "behaviour") for name in ("i2n", "i1n", "i1")},
+    **{f"{name}_split_half": ("ceiling", f"{name}_split_half", {"splits": 2}, "trials") for name in ("i2n", "i1n", "i1")},
 }
+
+
+def cold_call(size: str, label: str):
+    """COLD[label] built on the bench's data at `size`, as a call without arguments."""
+    kind, name, params, inputs = COLD[label]
+    n_stimuli, _, n_neuroids = SIZES[size]
+    if inputs in ("behaviour", "trials"):
+        objects, images = (24, 10) if size == "small" else (24, 50)
+        data = behaviour_pair(n_objects=objects, images_per_object=images, trials_per_cell=4)
+        data = data[1:] if inputs == "trials" else data
+    elif inputs == "repeated":
+        data = (repeated_data(n_stimuli, n_neuroids),)
+    else:
+        source, target = neural_data(*SIZES[size])
+        if inputs == "split":
+            labels = np.where(np.random.default_rng(7).permutation(n_stimuli) < n_stimuli // 10, "test", "train")
+            target = target.assign_coords(split=("presentation", labels))
+        subject = [f"subject{j % 4}" for j in range(n_neuroids)]
+        data = {"neural": (source, target), "split": (source, target), "reversed": (target, source),
+                "subjects": (target.assign_coords(subject=("neuroid", subject)),)}[inputs]
+    metric = (get_metric if kind == "metric" else get_ceiling)(name, **params)
+    return lambda: metric(*data)
+
+
 COLD_SCRIPT = """
 import json, sys, time
 start = time.perf_counter()
@@ -217,35 +296,40 @@ sys.argv = ["bench_metrics.py"]
 import importlib.util
 spec = importlib.util.spec_from_file_location("bench", {path!r})
 bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench)
-import numpy as np
-source, target = bench.neural_data(*bench.SIZES[{size!r}])
-labels = np.where(np.random.default_rng(7).permutation(target.shape[0]) < target.shape[0] // 10, "test", "train")
-target = target.assign_coords(split=("presentation", labels))
-metric = bench.get_metric({name!r}, **{params!r})
+call = bench.cold_call({size!r}, {label!r})
 imported = time.perf_counter() - start
 times = []
 for _ in range(4):
-    t = time.perf_counter(); metric(source, target); times.append(time.perf_counter() - t)
+    t = time.perf_counter(); call(); times.append(time.perf_counter() - t)
 print(json.dumps({{"imported": imported, "times": times}}))
 """
+COLD_LIMIT = 1.5  # the first call in a fresh process within this many times the later ones
 
 
 def run_cold(sizes, only):
-    """Each metric in a fresh process: its first call against the best of the next three (same inputs)."""
+    """Each metric and ceiling in a fresh process: its first call against the best of the next three (same
+    inputs); the last line names those above COLD_LIMIT."""
     import json
     import subprocess
     import sys
-    print(f"\n{'size':6} {'metric (fresh process)':40} {'first s':>8} {'later s':>8} {'first/later':>11} {'import s':>9}")
+    print(f"\n{'size':6} {'metric (fresh process)':46} {'first s':>8} {'later s':>8} {'first/later':>11} {'import s':>9}")
+    above, measured = [], 0
     for size in sizes:
-        for label, (name, params) in COLD_METRICS.items():
+        for label in COLD:
             if only and not any(token in label for token in only):
                 continue
-            code = COLD_SCRIPT.format(path=__file__, size=size, name=name, params=params)
+            code = COLD_SCRIPT.format(path=__file__, size=size, label=label)
             result = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                                check=True).stdout.splitlines()[-1])
             first, later = result["times"][0], min(result["times"][1:])
-            print(f"{size:6} {label:40} {first:8.3f} {later:8.3f} {first / later:11.2f} {result['imported']:9.2f}",
+            measured += 1
+            if first / later > COLD_LIMIT:
+                above.append(f"{size} {label} ({first / later:.2f})")
+            print(f"{size:6} {label:46} {first:8.3f} {later:8.3f} {first / later:11.2f} {result['imported']:9.2f}",
                   flush=True)
+    if measured:
+        print(f"cold start: {measured - len(above)} of {measured} first calls within {COLD_LIMIT}x of the later ones"
+              + (f"; above: {', '.join(above)}" if above else ""))
 
 
 def _peak_mb(function, *args):
@@ -257,25 +341,28 @@ def _peak_mb(function, *args):
 
 
 def run_streaming(sizes, only):
-    print(f"\n{'size':6} {'metric (float32 .npy source)':34} {'in memory MB':>12} {'mmap MB':>8} "
+    """Every metric that reads model activations (COLD's neural entries), with the activations saved as float32
+    .npy and loaded in memory or memory-mapped (as responses.py loads them): peak memory against one float64 copy
+    of the activations, and whether the two give bit-identical scores."""
+    print(f"\n{'size':6} {'metric (float32 .npy activations)':46} {'in memory MB':>12} {'mmap MB':>8} "
           f"{'float64 copy MB':>15} {'identical':>9}")
     for size in sizes:
         source, target = neural_data(*SIZES[size])
+        labels = np.where(np.random.default_rng(7).permutation(target.shape[0]) < target.shape[0] // 10, "test", "train")
         with tempfile.TemporaryDirectory() as folder:
             np.save(f"{folder}/source.npy", source.values.astype(np.float32))
             in_memory = source.copy(data=np.load(f"{folder}/source.npy"))
             mapped = source.copy(data=np.load(f"{folder}/source.npy", mmap_mode="r"))
-            for label, name, params in [("neural_predictivity[ridge]", "neural_predictivity", {"regression": "ridge"}),
-                                        ("cka[cross_validated]", "cka",
-                                         {"estimator": "biased", "cross_validated": True}),
-                                        ("rdm[cross_validated]", "rdm", {"cross_validated": True})]:
-                if only and not any(token in label for token in only):
+            for label, (kind, name, params, inputs) in COLD.items():
+                if inputs not in ("neural", "split", "reversed") or (only and not any(t in label for t in only)):
                     continue
+                recordings = target.assign_coords(split=("presentation", labels)) if inputs == "split" else target
+                order = (lambda model: (recordings, model)) if inputs == "reversed" else (lambda model: (model, recordings))
                 metric = get_metric(name, **params)
-                a, peak_memory = _peak_mb(metric, in_memory, target)
-                b, peak_mapped = _peak_mb(metric, mapped, target)
+                a, peak_memory = _peak_mb(metric, *order(in_memory))
+                b, peak_mapped = _peak_mb(metric, *order(mapped))
                 identical = a.value == b.value and np.array_equal(a.per_split, b.per_split)
-                print(f"{size:6} {label:34} {peak_memory:12.0f} {peak_mapped:8.0f} "
+                print(f"{size:6} {label:46} {peak_memory:12.0f} {peak_mapped:8.0f} "
                       f"{source.values.nbytes / 2 ** 20:15.0f} {identical!s:>9}", flush=True)
 
 
@@ -291,8 +378,6 @@ def _best_time(function, repeats):
 
 
 def run(sizes, only, baseline_splits, repeats):
-    print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores "
-          f"(timings are wall-clock; other processes on the machine slow both sides)")
     print(f"{'size':6} {'metric':34} {'ours s':>8} {'baseline s':>11} {'ratio':>7} {'peak MB':>8} {'max |dev|':>10}"
           f" {'bound s':>8} {'ours/bound':>10}")
     for size in sizes:
@@ -327,12 +412,19 @@ def main():
                         help=f"baseline splits to time (default all {SPLITS}, except {PARTIAL_BASELINES})")
     parser.add_argument("--repeats", type=int, default=0,
                         help=f"timed calls per side, the best reported (default {REPEATS})")
+    parser.add_argument("--tables", default="speed,streaming,cold", help="which tables, comma-separated")
     args = parser.parse_args()
     only = [m for m in args.metrics.split(",") if m]
     repeats = {size: args.repeats or REPEATS[size] for size in SIZES}
-    run(args.sizes.split(","), only, args.baseline_splits, repeats)
-    run_streaming(args.sizes.split(","), only)
-    run_cold(args.sizes.split(","), only)
+    sizes, tables = args.sizes.split(","), args.tables.split(",")
+    print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores "
+          f"(timings are wall-clock; other processes on the machine slow both sides)")
+    if "speed" in tables:
+        run(sizes, only, args.baseline_splits, repeats)
+    if "streaming" in tables:
+        run_streaming(sizes, only)
+    if "cold" in tables:
+        run_cold(sizes, only)
     print(f"load average after: {os.getloadavg()}")
 
 
