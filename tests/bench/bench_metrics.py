@@ -267,6 +267,11 @@ COLD = {
 }
 
 
+def split_labels(n_stimuli: int) -> np.ndarray:
+    """'train'/'test' per stimulus for the fixed-split metrics: a seeded 10 % test set."""
+    return np.where(np.random.default_rng(7).permutation(n_stimuli) < n_stimuli // 10, "test", "train")
+
+
 def cold_call(size: str, label: str):
     """COLD[label] built on the bench's data at `size`, as a call without arguments."""
     kind, name, params, inputs = COLD[label]
@@ -280,8 +285,7 @@ def cold_call(size: str, label: str):
     else:
         source, target = neural_data(*SIZES[size])
         if inputs == "split":
-            labels = np.where(np.random.default_rng(7).permutation(n_stimuli) < n_stimuli // 10, "test", "train")
-            target = target.assign_coords(split=("presentation", labels))
+            target = target.assign_coords(split=("presentation", split_labels(n_stimuli)))
         subject = [f"subject{j % 4}" for j in range(n_neuroids)]
         data = {"neural": (source, target), "split": (source, target), "reversed": (target, source),
                 "subjects": (target.assign_coords(subject=("neuroid", subject)),)}[inputs]
@@ -348,7 +352,6 @@ def run_streaming(sizes, only):
           f"{'float64 copy MB':>15} {'identical':>9}")
     for size in sizes:
         source, target = neural_data(*SIZES[size])
-        labels = np.where(np.random.default_rng(7).permutation(target.shape[0]) < target.shape[0] // 10, "test", "train")
         with tempfile.TemporaryDirectory() as folder:
             np.save(f"{folder}/source.npy", source.values.astype(np.float32))
             in_memory = source.copy(data=np.load(f"{folder}/source.npy"))
@@ -356,7 +359,8 @@ def run_streaming(sizes, only):
             for label, (kind, name, params, inputs) in COLD.items():
                 if inputs not in ("neural", "split", "reversed") or (only and not any(t in label for t in only)):
                     continue
-                recordings = target.assign_coords(split=("presentation", labels)) if inputs == "split" else target
+                recordings = (target.assign_coords(split=("presentation", split_labels(target.shape[0])))
+                              if inputs == "split" else target)
                 order = (lambda model: (recordings, model)) if inputs == "reversed" else (lambda model: (model, recordings))
                 metric = get_metric(name, **params)
                 a, peak_memory = _peak_mb(metric, *order(in_memory))

@@ -17,10 +17,9 @@ Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "peak
 imported) and "_parameters" (the RidgeCV alphas used, the cases run).
 "seconds" is the wall time of the metric call alone (`metric(...)`, `metric.ceiling(...)`; the shortest of 3
 calls when one takes under 1 s, measure.py): the metric object is built before the clock starts, and the splits
-are read back after it stops. "peak_bytes" (null
-without "memory") is the tracemalloc peak of a second, untimed call of the same metric (measure.py). Rows
-derived from earlier scores (pls_ceiled, i2n_ceiled) have "seconds": null and no "peak_bytes". "case_seconds"
-is the whole case.
+are read back after it stops. "peak_bytes" (null without "memory") is the tracemalloc peak of a second, untimed
+call of the same metric (measure.py). Rows derived from earlier scores (pls_ceiled, i2n_ceiled) have "seconds":
+null and no "peak_bytes". "case_seconds" is the whole case.
 "splits" lists each split's (train, test) stimulus_ids (or repetition values) as Brain-Score's own
 Split.build_splits produced them, so compare.py can tell whether both sides used the same splits.
 """
