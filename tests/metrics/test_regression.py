@@ -147,3 +147,20 @@ def test_ridgecv_path_with_equal_eigenvalues_falls_back_and_stays_exact():
     fitted = RidgeCV(alphas=BRAINSCORE_ALPHAS).fit(x[train], y[train])
     assert details["alpha"] == fitted.alpha_
     assert np.abs(prediction - fitted.predict(x[test])).max() < 1e-8 * np.abs(y).max()
+
+
+@pytest.mark.parametrize("q, padding", [(3, 0), (12, 0), (3, 60)])  # primal, fewer features than targets, dual
+def test_pls_stops_like_sklearn_when_the_y_residual_vanishes(q, padding):
+    """Features of rank 2 and targets inside their span: after 2 components the residual is below 10 eps and
+    sklearn stops (warning 'y residual is constant'); so must we, with the same predictions."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(60, 2))
+    x = np.column_stack([base, base @ rng.normal(size=(2, 6))])
+    y = x @ rng.normal(size=(8, q)) * 1e-2
+    train, test = np.arange(50), np.arange(50, 60)
+    features = Features(np.column_stack([x, np.zeros((60, padding))]))
+    (prediction, details), = held_out_predictions("pls", features, y, [(train, test)], n_components=5)
+    with pytest.warns(UserWarning, match="residual is constant at iteration 2"):
+        reference = PLSRegression(n_components=5, scale=False, tol=1e-14, max_iter=100000).fit(x[train], y[train])
+    assert details["n_components_fitted"] == 2
+    assert np.abs(prediction - reference.predict(x[test])).max() < 1e-12

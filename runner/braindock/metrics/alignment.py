@@ -108,7 +108,7 @@ class Aligned:
     target: np.ndarray  # (stimulus, neuroid)
     stimulus_ids: np.ndarray
     neuroid_ids: np.ndarray
-    target_assembly: xr.DataArray  # sorted by stimulus_id; carries presentation coordinates
+    target_assembly: xr.DataArray  # sorted by stimulus_id; carries presentation coordinates (no neuroids)
 
     def coordinate(self, name: str, purpose: str = "") -> np.ndarray:
         return require_coord(self.target_assembly, name, "presentation", "target", purpose)
@@ -133,12 +133,11 @@ def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: 
                    fix="run the model on every stimulus of the benchmark",
                    expected=f"{target_ids.size} stimuli", found=f"{target_ids.size - missing.size} matching")
     order = np.argsort(target_ids, kind="stable")
-    target = target.isel(presentation=order)
     ids = target_ids[order]
     position = {stimulus: i for i, stimulus in enumerate(source_ids.tolist())}
     source_rows = np.fromiter((position[s] for s in ids.tolist()), dtype=np.intp, count=ids.size)
     x = Rows(np.asarray(source.values), source_rows)
-    y = np.asarray(target.values, dtype=np.float64)
+    y = Rows(np.asarray(target.values), order).dense()  # one float64 copy, even of a memory-mapped float32 target
     require_finite(x, "source", ids, neuroid_ids(source), "stimulus_id", "neuroid_id")
     target_neuroids = neuroid_ids(target)
     require_finite(y, "target", ids, target_neuroids, "stimulus_id", "neuroid_id")
@@ -147,4 +146,5 @@ def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: 
     if all(np.ptp(block, axis=0).max(initial=0.0) == 0 for _, block in x.blocks()):
         raise fail("source is constant across all stimuli (every feature has zero variance)",
                    "source", "CONSTANT_SOURCE", fix="check the model's responses; they do not depend on the stimulus")
-    return Aligned(x, y, ids, target_neuroids, target)
+    coordinates = target.isel(neuroid=slice(0, 0)).isel(presentation=order)  # sorted, without the values
+    return Aligned(x, y, ids, target_neuroids, coordinates)

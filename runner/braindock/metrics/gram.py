@@ -39,7 +39,10 @@ class Rows:
 
     def dense(self) -> np.ndarray:
         """All selected rows as one float64 array (only for callers whose memory is O(rows x columns) anyway)."""
-        return np.concatenate([block for _, block in self.blocks()], axis=1)
+        dense = np.empty(self.shape)
+        for start, block in self.blocks():
+            dense[:, start:start + block.shape[1]] = block
+        return dense
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:

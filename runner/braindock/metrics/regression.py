@@ -66,8 +66,8 @@ class Features:
         if self.dual:
             self.values = gram(features)
         else:
-            dense = as_rows(features).dense()
-            self.values = dense - dense.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
+            self.values = as_rows(features).dense()
+            self.values -= self.values.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
 
     def split(self, train: np.ndarray, test: np.ndarray) -> DualSplit | PrimalSplit:
         if self.dual:
@@ -288,12 +288,14 @@ def _ridgecv_deleted(features, y, splits, grid) -> list | None:
 def _refit(kind: str, split: DualSplit | PrimalSplit, y: np.ndarray, train: np.ndarray, n_components: int,
            alphas) -> tuple[np.ndarray, dict]:
     """Fit on one split's training rows `train` of y and predict its test set; returns (prediction, fit details)."""
+    if kind == "pls":
+        rows = TrainingRows(y, train)
+        prediction, details = _pls(split, rows, n_components)
+        return prediction + rows.mean, details
     y_centred = np.take(y, train, axis=0)  # a copy, centred in place (one training-set copy of y, not two)
     y_mean = y_centred.mean(axis=0, keepdims=True)
     y_centred -= y_mean
-    if kind == "pls":
-        prediction, details = _pls(split, y_centred, n_components)
-    elif kind == "ridge":
+    if kind == "ridge":
         alpha = _single_alpha(alphas)
         prediction, details = split.ridge(y_centred, alpha), {"alpha": alpha}
     elif kind == "ridgecv":
@@ -415,7 +417,47 @@ def _top_eigenvector(m: np.ndarray) -> np.ndarray:
                              check_finite=False)[1][:, 0]
 
 
-def _pls(split, y, n_components):
+class TrainingRows:
+    """The rows `train` of y, centred, never copied: PLS needs only the products m^T Y and Y c with them, which
+    read all of y in place (zeros in m at the other rows; the centring is a rank-one correction). In
+    Brain-Score's reverse direction y is the model's activations: a split holds no stimuli x targets copy."""
+
+    def __init__(self, y: np.ndarray, train: np.ndarray):
+        self.y, self.train = y, train
+        self.shape = (train.size, y.shape[1])
+        self.mean = np.zeros(y.shape[1])
+        self.mean = self.t_dot(np.full(train.size, 1.0 / train.size))
+        self.squares = sum(np.einsum("ij,ij->", block, block) for _, block in self._blocks())  # |Y|_F^2
+
+    def _blocks(self) -> Iterator[tuple[slice, np.ndarray]]:
+        """(rows of the training set, those rows of Y centred), 16 MB at a time."""
+        step = max(1, 2 ** 21 // max(1, self.shape[1]))
+        for start in range(0, self.train.size, step):
+            rows = slice(start, start + step)
+            yield rows, np.take(self.y, self.train[rows], axis=0) - self.mean
+
+    def t_dot(self, m: np.ndarray) -> np.ndarray:
+        """m^T Y for m (training stimulus, ...)."""
+        padded = np.zeros((self.y.shape[0],) + m.shape[1:])
+        padded[self.train] = m
+        return padded.T @ self.y - np.multiply.outer(m.sum(axis=0), self.mean)
+
+    def dot(self, c: np.ndarray) -> np.ndarray:
+        """Y c for c (target, ...)."""
+        return (self.y @ c)[self.train] - self.mean @ c
+
+    def near_zero(self, scores: np.ndarray, b: np.ndarray, limit: float) -> bool:
+        """Whether every entry of the residual Y - scores b (scores with orthonormal columns, b = scores^T Y) is
+        below `limit` in magnitude. Only entries under that give |Y|^2 - |b|^2 below n q limit^2 (up to its
+        rounding): the rows are read only then."""
+        residual = self.squares - np.einsum("ij,ij->", b, b)
+        rounding = 8.0 * (self.shape[0] + b.shape[0]) * np.finfo(float).eps * self.squares
+        if residual > self.y.shape[1] * self.shape[0] * limit ** 2 + rounding:
+            return False
+        return all(np.abs(block - scores[rows] @ b).max() < limit for rows, block in self._blocks())
+
+
+def _pls(split, y: TrainingRows, n_components):
     """Kernel form of NIPALS PLS2 with regression-mode deflation (sklearn PLSRegression, scale=False).
 
     With T the x-scores so far (orthonormal columns) and Q = I - T T^T: c_k is the top eigenvector of
@@ -435,20 +477,19 @@ def _pls(split, y, n_components):
     # A = X^T Q Y (features x targets), so c is A^T v for the top eigenvector v of the small A A^T
     narrow = isinstance(split, PrimalSplit) and n_features < y.shape[1]
     if narrow:  # A A^T = P - X_T R^T - R X_T^T + X_T (B B^T) X_T^T, with P = X^T Y Y^T X, X_T = X^T T, R = X^T Y B^T
-        x_y = split.train.T @ y  # K Y = X (X^T Y) is never formed: K Y c = X (x_y c), a stimuli x targets array less
+        x_y = y.t_dot(split.train)  # K Y = X (X^T Y) is never formed: K Y c = X (x_y c), a stimuli x targets array less
         k_y = None
         p_xy = x_y @ x_y.T
         x_t, r = np.zeros((n_features, 0)), np.zeros((n_features, 0))
-    else:
-        k_y = split.train_dot(y)
-        g = y.T @ k_y
-    y_k = y.copy()
+    else:  # K Y = (Y^T K)^T, K symmetric
+        k_y = y.t_dot(split.k_tt) if isinstance(split, DualSplit) else split.train @ y.t_dot(split.train)
+        g = y.t_dot(k_y)
     scores_t, k_t, scores_u = (np.zeros((n, 0)) for _ in range(3))
     b, e = np.zeros((0, y.shape[1])), np.zeros((0, y.shape[1]))
     f = np.zeros((0, 0))
-    y_eps = np.finfo(y.dtype).eps
+    y_eps = np.finfo(float).eps
     for _ in range(n_components):
-        if y_k.max() < 10 * y_eps and y_k.min() > -10 * y_eps:  # sklearn stops when the Y residual is constant
+        if y.near_zero(scores_t, b, 10 * y_eps):  # sklearn stops when the Y residual is constant
             break
         if narrow:
             cross = x_t @ r.T
@@ -461,7 +502,7 @@ def _pls(split, y, n_components):
             m = g - cross - cross.T + b.T @ (f @ b)
             c = _top_eigenvector((m + m.T) / 2)
         bc = b @ c
-        u = y @ c - scores_t @ bc
+        u = y.dot(c) - scores_t @ bc
         t = (split.train @ (x_y @ c) if narrow else k_y @ c) - k_t @ bc
         t -= scores_t @ (scores_t.T @ t)
         norm = np.sqrt(t @ t)
@@ -471,12 +512,12 @@ def _pls(split, y, n_components):
         k_new = split.train_dot(t)
         f = np.block([[f, (scores_t.T @ k_new)[:, None]], [k_t.T @ t, t @ k_new]])
         scores_t, k_t, scores_u = (np.column_stack([a, v]) for a, v in ((scores_t, t), (k_t, k_new), (scores_u, u)))
-        b, e = np.vstack([b, t @ y]), np.vstack([e, k_new @ y])
-        blas.dger(-1.0, t @ y_k, t, a=y_k.T, overwrite_a=1)  # y_k -= t (t^T y_k), in place
+        t_y, k_new_y = y.t_dot(np.column_stack([t, k_new]))
+        b, e = np.vstack([b, t_y]), np.vstack([e, k_new_y])
         if narrow:
             x_t, r = np.column_stack([x_t, split.train.T @ t]), np.column_stack([r, x_y @ b[-1]])
-    del y_k, k_y  # (stimulus, target) arrays no longer needed
+    del k_y  # a (stimulus, target) array no longer needed
     inner = scores_t.T @ split.train_dot(scores_u)
-    coefficients = np.linalg.solve(inner, scores_t.T @ y)
-    prediction = split.test_dot(scores_u @ coefficients)
+    coefficients = np.linalg.solve(inner, y.t_dot(scores_t))
+    prediction = split.test_dot(scores_u) @ coefficients  # never a training stimuli x targets product
     return prediction, {"n_components_fitted": int(scores_t.shape[1])}
