@@ -352,7 +352,7 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     """
     n, q = y.shape
     alphas = np.asarray(alphas, dtype=np.float64)
-    outside = y - vectors @ projected
+    outside = y - matmul(vectors, projected)
     squares = vectors ** 2
     h = 1.0 - squares.sum(axis=1) - 1.0 / n  # the G^-1 diagonal's 1/alpha part
 
