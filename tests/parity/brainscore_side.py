@@ -38,7 +38,7 @@ os.environ["BS_INSTALL_DEPENDENCIES"] = "no"  # load_metric would otherwise `pip
 warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
-from measure import peak_bytes, seconds_of  # noqa: E402  (this folder's, standard library only)
+from measure import REPEATS, peak_bytes, seconds_of  # noqa: E402  (this folder's, standard library only)
 from brainscore_core.supported_data_standards.brainio.assemblies import BehavioralAssembly, NeuroidAssembly  # noqa: E402
 from brainscore_vision import load_ceiling, load_metric  # noqa: E402
 from brainscore_vision.benchmark_helpers.neural_common import explained_variance  # noqa: E402
@@ -197,8 +197,8 @@ def run(folder: Path, options: dict) -> dict:
                                    "seconds": None}
 
     def behaviour(key, metric, ceiling=False):
-        # a copy per call (the timed one, the traced one), made outside the clock
-        copies = iter([probabilities.copy(), probabilities.copy()])
+        # a copy per call (up to REPEATS timed ones, the traced one), made outside the clock
+        copies = iter([probabilities.copy() for _ in range(REPEATS + 1)])
         call = (lambda: metric.ceiling(trials, skipna=skipna)) if ceiling else (lambda: metric(next(copies), trials))
         scores[key], measured = measure(call)
         return {**summary(scores[key]), **measured}
