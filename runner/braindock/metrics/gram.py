@@ -9,6 +9,7 @@ same data then give bit-identical Grams, hence bit-identical scores.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy.linalg import blas
@@ -83,5 +84,14 @@ def symmetric_from_upper(matrix: np.ndarray, tile: int = 256) -> np.ndarray:
         rows = slice(i, i + tile)
         for j in range(0, i, tile):
             out[j:j + tile, rows] = out[rows, j:j + tile].T
-        out[rows, rows] = np.tril(out[rows, rows]) + np.tril(out[rows, rows], -1).T
+        diagonal = out[rows, rows]
+        np.copyto(diagonal, diagonal.T, where=_strict_upper(diagonal.shape[0]))
     return out
+
+
+@cache
+def _strict_upper(n: int) -> np.ndarray:
+    """Mask of the strict upper triangle of an n x n matrix (diagonal tiles of symmetric_from_upper; read-only)."""
+    mask = np.triu(np.ones((n, n), dtype=bool), 1)
+    mask.flags.writeable = False
+    return mask
