@@ -15,8 +15,8 @@ it never imports braindock. Inputs (see compare.py `write_inputs`):
 Output: {metric key: {"value", "error", "per_split", "splits"?, "seconds", "peak_bytes", "case_seconds"} or
 {"failed": traceback, "seconds": null, "case_seconds"}}, plus "_versions" (packages, paths, whether torch got
 imported) and "_parameters" (the RidgeCV alphas used, the cases run).
-"seconds" is the wall time of the metric call alone (`metric(...)`, `metric.ceiling(...)`; the shortest of 3
-calls when one takes under 1 s, measure.py): the metric object is built before the clock starts, and the splits
+"seconds" is the wall time of the metric call alone (`metric(...)`, `metric.ceiling(...)`; under 1 s, the shortest
+of at least 3 calls that take 1 s together, measure.py): the metric object is built before the clock starts, and the splits
 are read back after it stops. "peak_bytes" (null without "memory") is the tracemalloc peak of a second, untimed
 call of the same metric (measure.py). Rows derived from earlier scores (pls_ceiled, i2n_ceiled) have "seconds":
 null and no "peak_bytes". "case_seconds" is the whole case.
@@ -38,7 +38,7 @@ os.environ["BS_INSTALL_DEPENDENCIES"] = "no"  # load_metric would otherwise `pip
 warnings.filterwarnings("ignore")
 
 import numpy as np  # noqa: E402
-from measure import REPEATS, peak_bytes, seconds_of  # noqa: E402  (this folder's, standard library only)
+from measure import peak_bytes, seconds_of  # noqa: E402  (this folder's, standard library only)
 from brainscore_core.supported_data_standards.brainio.assemblies import BehavioralAssembly, NeuroidAssembly  # noqa: E402
 from brainscore_vision import load_ceiling, load_metric  # noqa: E402
 from brainscore_vision.benchmark_helpers.neural_common import explained_variance  # noqa: E402
@@ -120,7 +120,7 @@ def split_ids(split, assembly) -> list:
 
 
 def timed(call, memory: bool):
-    """(result, {"seconds": wall seconds of the call (measure.seconds_of: the shortest of 3 under 1 s),
+    """(result, {"seconds": wall seconds of the call (measure.seconds_of: under 1 s, the shortest of several),
     "peak_bytes": None, or with `memory` the peak of one more, untimed call}): the timed calls stay untraced, so
     tracing does not change their time."""
     result, seconds = seconds_of(call)
@@ -197,9 +197,8 @@ def run(folder: Path, options: dict) -> dict:
                                    "seconds": None}
 
     def behaviour(key, metric, ceiling=False):
-        # a copy per call (up to REPEATS timed ones, the traced one), made outside the clock
-        copies = iter([probabilities.copy() for _ in range(REPEATS + 1)])
-        call = (lambda: metric.ceiling(trials, skipna=skipna)) if ceiling else (lambda: metric(next(copies), trials))
+        # a fresh copy per call (the metric may write into it); a few microseconds of a call of milliseconds or more
+        call = (lambda: metric.ceiling(trials, skipna=skipna)) if ceiling else (lambda: metric(probabilities.copy(), trials))
         scores[key], measured = measure(call)
         return {**summary(scores[key]), **measured}
 

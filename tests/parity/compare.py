@@ -7,8 +7,8 @@ Runs in braindock's environment (`nox -s parity` sets everything up). It generat
 saves them to a folder, runs brainscore_side.py with the Brain-Score venv's python (PATH, or
 $BRAINSCORE_PYTHON), scores the same inputs with braindock, and prints per metric: ours, Brain-Score,
 |diff|, the largest per-split |diff|, |diff| of the errors, whether both used the same splits, whether
-|diff| <= tolerance, and the wall time of the metric call on each side (measure.seconds_of: the shortest of 3
-calls under 1 s) with their ratio (Brain-Score / ours; rows derived from earlier scores are not timed: '-').
+|diff| <= tolerance, and the wall time of the metric call on each side (measure.seconds_of: under 1 s, the
+shortest of at least 3 calls that take 1 s together) with their ratio (Brain-Score / ours; rows derived from earlier scores are not timed: '-').
 For the one-pass rows (no splits to share work across: plain CKA/RDM, the RSA ceiling, the fixed-split ridge
 rows) it also times their floor, the work no exact method can skip (bench_metrics.floors), and prints how many
 floors each side takes; a row below 10x whose Brain-Score time is under 10 floors cannot reach 10x. Exit 1 when a compared metric differs by more
@@ -329,22 +329,13 @@ FLOOR_OF = {"cka": "cka", "cka_biased": "cka", "rdm": "rdm", "rsa_ceiling": "rsa
             "ridgecv_split": "ridgecv_split", "dual_ridgecv_split": "ridgecv_split"}  # one-pass rows -> their floor
 
 
-def floor_seconds(source, target, selected, repeats: int) -> dict:
-    """key -> seconds of the work no exact method of that row can skip (bench_metrics.floors, best of `repeats`,
-    in our process): the one-pass rows, where nothing is shared across splits for a faster method to save."""
+def floor_seconds(source, target, selected) -> dict:
+    """key -> seconds of the work no exact method of that row can skip (bench_metrics.floors, timed as the metric
+    calls, in our process): the one-pass rows, where nothing is shared across splits for a faster method to save."""
     floors = load_bench().floors(np.asarray(source.values), np.asarray(target.values),
                                  fixed_split(target.sizes["presentation"]) == "train",
                                  subjects(target.sizes["neuroid"]))
-    measured = {}
-    for key in selected:
-        if key in FLOOR_OF:
-            times = []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                floors[FLOOR_OF[key]]()
-                times.append(time.perf_counter() - start)
-            measured[key] = min(times)
-    return measured
+    return {key: seconds_of(floors[FLOOR_OF[key]])[1] for key in selected if key in FLOOR_OF}
 
 
 # Row order, label, how the two can agree, and which Brain-Score key it is compared with.
@@ -589,7 +580,7 @@ def main(argv=None) -> int:
     our_scores, our_timings, our_peaks = ours(source, target, every, probabilities, trials, theirs, selected,
                                               args.memory)
     our_seconds = time.perf_counter() - start
-    floors = floor_seconds(source, target, selected, repeats=1 if args.size == "large" else 3)
+    floors = floor_seconds(source, target, selected)
     load_after = os.getloadavg()
     rows = compare(our_scores, theirs, args.tolerance, our_timings, our_peaks, floors)
     checked = [r for r in rows if r["kind"] != "info"]

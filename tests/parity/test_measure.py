@@ -46,12 +46,20 @@ def test_summary_names_the_rows_above_brainscore_and_counts_ties_as_within():
     assert "none above" in memory_summary(rows[:2])
 
 
-def test_a_short_call_is_timed_three_times_and_the_shortest_counts_a_long_one_once(monkeypatch):
+def test_a_short_call_is_timed_until_the_budget_and_the_shortest_counts_a_long_one_once(monkeypatch):
     import measure
     calls = []
     monkeypatch.setattr(measure, "SHORT_S", 0.05)
+    monkeypatch.setattr(measure, "BUDGET_S", 0.1)
     result, seconds = seconds_of(lambda: calls.append(1) or len(calls))
-    assert result == 1 and len(calls) == 3 and seconds < 0.05  # the first call's result, three calls
+    assert result == 1 and len(calls) == measure.MAX_CALLS and seconds < 0.05  # instant calls: the cap ends it
+    calls.clear()
+    result, seconds = seconds_of(lambda: time.sleep(0.01) or calls.append(1) or len(calls))
+    assert result == 1 and 3 < len(calls) <= 11 and 0.01 <= seconds < 0.05  # 0.1 s of 0.01 s calls: up to 10
+    calls.clear()
+    monkeypatch.setattr(measure, "BUDGET_S", 0.0)
+    seconds_of(lambda: calls.append(1))
+    assert len(calls) == measure.REPEATS  # at least REPEATS, whatever the budget
     calls.clear()
     result, seconds = seconds_of(lambda: time.sleep(0.06) or calls.append(1) or len(calls))
     assert result == 1 and len(calls) == 1 and seconds >= 0.06
