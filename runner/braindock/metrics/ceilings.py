@@ -10,7 +10,7 @@ import xarray as xr
 
 from .alignment import NEURAL_DIMS, fail, neuroid_ids, preview, require_coord, require_dims, require_finite
 from .base import Ceiling, Score
-from .rsa import rdm, upper_triangle_ranks
+from .rsa import centred_ranks, rank_correlation, rdm
 from .stats import pearson, pearson_columns, spearman_brown, standard_error
 
 
@@ -265,7 +265,7 @@ class RSACeiling(Ceiling):
     """
 
     name: ClassVar[str] = "rsa_ceiling"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"  # 1.1: Spearman r from dot products of centred ranks (last bits)
     defaults: ClassVar[dict[str, Any]] = {"subject_coord": "subject"}
 
     def __call__(self, assembly: xr.DataArray) -> Score:
@@ -286,12 +286,12 @@ class RSACeiling(Ceiling):
         triangles = np.stack([rdm(values[:, subject_of == s], stimuli, f"assembly ({coord}={s})")[upper]
                               for s in subjects])
         total = triangles.sum(axis=0)
-        group_ranks = upper_triangle_ranks(total / subjects.size)
+        group_ranks = centred_ranks(total / subjects.size)
         own, loo = np.empty(subjects.size), np.empty(subjects.size)
         for i, triangle in enumerate(triangles):
-            ranks = upper_triangle_ranks(triangle)
-            own[i] = pearson(ranks, group_ranks)
-            loo[i] = pearson(ranks, upper_triangle_ranks((total - triangle) / (subjects.size - 1)))
+            ranks = centred_ranks(triangle)
+            own[i] = rank_correlation(ranks, group_ranks)
+            loo[i] = rank_correlation(ranks, centred_ranks((total - triangle) / (subjects.size - 1)))
         if np.isnan(own).any() or np.isnan(loo).any():
             raise fail("the RSA ceiling is undefined: a subject's RDM is constant", f"assembly.{coord}", "CONSTANT_RDM")
         return Score(value=float(own.mean()), error=standard_error(own), metric=self.name, version=self.version,
