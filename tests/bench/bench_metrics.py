@@ -294,7 +294,7 @@ def cold_call(size: str, label: str):
 
 
 COLD_SCRIPT = """
-import json, sys, time
+import json, resource, sys, time
 start = time.perf_counter()
 sys.argv = ["bench_metrics.py"]
 import importlib.util
@@ -302,21 +302,26 @@ spec = importlib.util.spec_from_file_location("bench", {path!r})
 bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench)
 call = bench.cold_call({size!r}, {label!r})
 imported = time.perf_counter() - start
-times = []
+times, faults = [], []
 for _ in range(4):
+    f = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     t = time.perf_counter(); call(); times.append(time.perf_counter() - t)
-print(json.dumps({{"imported": imported, "times": times}}))
+    faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f)
+print(json.dumps({{"imported": imported, "times": times, "faults": faults}}))
 """
 COLD_LIMIT = 1.5  # the first call in a fresh process within this many times the later ones
 
 
 def run_cold(sizes, only):
     """Each metric and ceiling in a fresh process: its first call against the best of the next three (same
-    inputs); the last line names those above COLD_LIMIT."""
+    inputs), and the page faults of each (MB of 4 KB pages: memory the process touches for the first time, which
+    the later calls reuse); the last line names those above COLD_LIMIT."""
     import json
+    import resource
     import subprocess
     import sys
-    print(f"\n{'size':6} {'metric (fresh process)':46} {'first s':>8} {'later s':>8} {'first/later':>11} {'import s':>9}")
+    print(f"\n{'size':6} {'metric (fresh process)':46} {'first s':>8} {'later s':>8} {'first/later':>11} {'import s':>9}"
+          f" {'first faults MB':>15} {'later faults MB':>15}")
     above, measured = [], 0
     for size in sizes:
         for label in COLD:
@@ -329,8 +334,9 @@ def run_cold(sizes, only):
             measured += 1
             if first / later > COLD_LIMIT:
                 above.append(f"{size} {label} ({first / later:.2f})")
-            print(f"{size:6} {label:46} {first:8.3f} {later:8.3f} {first / later:11.2f} {result['imported']:9.2f}",
-                  flush=True)
+            faults_mb = [count * resource.getpagesize() / 2 ** 20 for count in result["faults"]]
+            print(f"{size:6} {label:46} {first:8.3f} {later:8.3f} {first / later:11.2f} {result['imported']:9.2f}"
+                  f" {faults_mb[0]:15.1f} {max(faults_mb[1:]):15.1f}", flush=True)
     if measured:
         print(f"cold start: {measured - len(above)} of {measured} first calls within {COLD_LIMIT}x of the later ones"
               + (f"; above: {', '.join(above)}" if above else ""))

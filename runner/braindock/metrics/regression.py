@@ -429,7 +429,7 @@ class TrainingRows:
     def __init__(self, y: np.ndarray, train: np.ndarray):
         self.y, self.train = y, train
         self.shape = (train.size, y.shape[1])
-        self.mean = np.zeros(y.shape[1])
+        self.mean = np.zeros(y.shape[1])  # t_dot's correction subtracts sum(m) x mean: none for the mean itself
         self.mean = self.t_dot(np.full(train.size, 1.0 / train.size))
         self.squares = sum(np.einsum("ij,ij->", block, block) for _, block in self._blocks())  # |Y|_F^2
 
