@@ -14,7 +14,7 @@ subset = {
   "splits": splits, "subset_size": frac("Fraction of the stimuli in each subset."),
   "stratify_by": col("Presentation coordinate (or stimulus-set column) to stratify the subsets by."), "seed": seed}
 METRICS = {
- "neural_predictivity": ("1.2", "Cross-validated linear regression from model to recordings; Pearson r per neuroid on held-out stimuli, median over neuroids, mean over splits.", {
+ "neural_predictivity": ("1.3", "Cross-validated linear regression from model to recordings; Pearson r per neuroid on held-out stimuli, median over neuroids, mean over splits.", {
    "regression": {"enum": ["pls", "ridge", "ridgecv", "ols"], "description": "pls (n_components) | ridge (alphas[0]) | ridgecv (leave-one-out over alphas) | ols."},
    "n_components": {"type": "integer", "minimum": 1, "description": "PLS components."},
    "alphas": {"type": ["array", "null"], "items": {"type": "number", "exclusiveMinimum": 0}, "minItems": 1, "description": "Ridge penalties; null for the default."},

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from braindock.errors import MetricError
 from braindock.metrics.regression import Deletion, Features, held_out_predictions
+from scipy.linalg import lapack
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
 from sklearn.model_selection import GroupKFold, ShuffleSplit
@@ -57,6 +58,18 @@ def test_full_data_inverse_is_used_and_matches_refitting(alpha):
         else:
             refit = split.ridge(y[train] - y[train].mean(0), alpha)
         np.testing.assert_allclose(deletion.predict(train, test), refit + y[train].mean(0), rtol=0, atol=1e-9)
+
+
+def test_one_split_ridge_solves_by_lu_when_rounding_makes_its_system_indefinite():
+    x, y, train, test = _data(40, 60, 3)
+    features = Features(x)
+    split = features.split(train, test)
+    y_centred = y[train] - y[train].mean(0)
+    system = split.k_tt + 1e-20 * np.eye(train.size)  # alpha far below the rounding of the kernel's null direction
+    assert lapack.dposv(system, y_centred)[2] > 0  # so Cholesky stops
+    expected = split.k_st @ np.linalg.solve(system, y_centred) + y[train].mean(0)
+    [(prediction, _)] = held_out_predictions("ridge", features, y, [(train, test)], alphas=1e-20)
+    np.testing.assert_allclose(prediction, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
 
 
 @pytest.mark.parametrize("kind, reference", [("ols", LinearRegression()),

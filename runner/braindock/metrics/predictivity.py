@@ -42,8 +42,9 @@ class NeuralPredictivity(Metric):
 
     name: ClassVar[str] = "neural_predictivity"
     # 1.1: PLS by LAPACK dsyevr, ridge/OLS from one in-place N_KK (last bits); 1.2: ridge-CV over more alphas than
-    # 2 per split from one eigendecomposition per split, refits by scipy's eigh (last bits)
-    version: ClassVar[str] = "1.2"
+    # 2 per split from one eigendecomposition per split, refits by scipy's eigh (last bits); 1.3: PLS reads y's
+    # training rows in place, ridge on one split solves its own system by Cholesky (last bits)
+    version: ClassVar[str] = "1.3"
     defaults: ClassVar[dict[str, Any]] = {
         "regression": "pls", "n_components": 25, "alphas": None, "splits": 10, "train_size": 0.9,
         "split": "stratified_shuffle", "stratify_by": None, "group_by": None, "seed": 1,
