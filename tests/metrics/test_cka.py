@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from braindock.errors import MetricError
 from braindock.metrics import get_metric
-from braindock.metrics.cka import linear_cka
+from braindock.metrics.cka import linear_cka, subset_ckas
 from braindock.testing import linear_pair, neural_assembly
 from scipy.stats import ortho_group
 
@@ -22,6 +22,28 @@ def test_biased_matches_feature_space_formula():
     xc, yc = x - x.mean(0), y - y.mean(0)
     expected = np.linalg.norm(yc.T @ xc) ** 2 / (np.linalg.norm(xc.T @ xc) * np.linalg.norm(yc.T @ yc))
     assert linear_cka(x @ x.T, y @ y.T) == pytest.approx(expected)
+
+
+def _unbiased_hsic(k, l):
+    """Song et al. 2012's unbiased HSIC, written as in the paper (diagonals zeroed, matrix products)."""
+    n, ones = k.shape[0], np.ones(k.shape[0])
+    k, l = k - np.diag(np.diag(k)), l - np.diag(np.diag(l))
+    return (np.trace(k @ l) + (ones @ k @ ones) * (ones @ l @ ones) / ((n - 1) * (n - 2))
+            - 2 / (n - 2) * ones @ k @ l @ ones) / (n * (n - 3))
+
+
+@pytest.mark.parametrize("offset", [0.0, 5.0])  # uncentred Grams too: the estimators centre them
+def test_one_pass_matches_the_papers_formulas_and_the_subset_path(offset):
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(30, 9)) + offset, rng.normal(size=(30, 4)) + offset
+    k, l = x @ x.T, y @ y.T
+    unbiased = _unbiased_hsic(k, l) / np.sqrt(_unbiased_hsic(k, k) * _unbiased_hsic(l, l))
+    assert linear_cka(k, l, unbiased=True) == pytest.approx(unbiased, rel=1e-8)  # offset 5: cancellation of ~1e-10
+    everything = np.ones((1, 30), dtype=bool)
+    for estimator in (False, True):
+        assert linear_cka(k, l, estimator) == pytest.approx(subset_ckas(k, l, everything, estimator)[0], rel=1e-8)
+    assert linear_cka(k.copy(), l.copy(), True, overwrite=True) == linear_cka(k, l, True)
+    assert np.array_equal(k, x @ x.T)  # not overwritten unless asked
 
 
 def test_unbiased_is_near_zero_for_independent_data_where_biased_is_not():
