@@ -46,21 +46,28 @@ def require_dims(assembly: xr.DataArray, dims: tuple[str, ...], role: str) -> xr
 
 def require_coord(assembly: xr.DataArray, coord: str, dim: str, role: str, purpose: str = "") -> np.ndarray:
     """Values of coordinate `coord` along `dim`; MetricError listing the coordinates that exist."""
-    if coord not in assembly.coords or assembly[coord].dims != (dim,):
+    values = _coordinate(assembly, coord, dim)
+    if values is None:
         existing = sorted(str(name) for name, c in assembly.coords.items() if c.dims == (dim,))
         why = f" ({purpose})" if purpose else ""
         raise fail(f"{role} has no coordinate {coord!r} on dimension {dim!r}{why}; "
                    f"coordinates on {dim!r}: {existing}", f"{role}.{dim}", "MISSING_COORDINATE",
                    fix=f"add a {coord!r} coordinate along {dim!r} or choose one of {existing}",
                    expected=coord, found=existing)
-    return np.asarray(assembly[coord].values)
+    return values
+
+
+def _coordinate(assembly: xr.DataArray, name: str, dim: str) -> np.ndarray | None:
+    """Values of coordinate `name` if it lies along `dim` alone, else None (read from its Variable: building a
+    DataArray per access cost more than the checks of a small metric call)."""
+    variable = assembly.coords.variables.get(name)
+    return np.asarray(variable.values) if variable is not None and variable.dims == (dim,) else None
 
 
 def neuroid_ids(assembly: xr.DataArray) -> np.ndarray:
     """The `neuroid_id` values, or positions when the assembly has none."""
-    if "neuroid_id" in assembly.coords and assembly["neuroid_id"].dims == ("neuroid",):
-        return np.asarray(assembly["neuroid_id"].values)
-    return np.arange(assembly.sizes["neuroid"])
+    ids = _coordinate(assembly, "neuroid_id", "neuroid")
+    return np.arange(assembly.sizes["neuroid"]) if ids is None else ids
 
 
 def require_finite(values, role: str, rows, columns, row_name: str, column_name: str) -> None:
@@ -89,14 +96,22 @@ def require_unique(ids: np.ndarray, role: str, hint: str) -> None:
                    f"{role}.stimulus_id", "DUPLICATE_STIMULUS", fix=hint)
 
 
-def require_varying(values: np.ndarray, ids: np.ndarray, role: str, what: str = "neuroid_id") -> None:
-    """MetricError naming the columns of `values` that do not vary across rows."""
-    constant = np.ptp(values, axis=0) == 0
+def require_varying(ranges: np.ndarray, ids: np.ndarray, role: str, what: str = "neuroid_id") -> None:
+    """MetricError naming the columns whose `ranges` (max - min over rows) are 0: they do not vary."""
+    constant = ranges == 0
     if constant.any():
         raise fail(f"{role} has {int(constant.sum())} constant {what.split('_')[0]}(s) (no variance across "
                    f"stimuli, correlation undefined): {what} {preview(ids[constant])}",
                    f"{role}.{what}={ids[constant][0]}", "CONSTANT_NEUROID",
                    fix=f"drop the constant {what.split('_')[0]}s from {role}")
+
+
+def column_ranges(values) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's min and max over the rows of an array or (block-wise) `Rows`; NaN or inf if the column
+    holds one, so one pass serves both the finiteness and the variance checks."""
+    blocks = values.blocks() if isinstance(values, Rows) else [(0, values)]
+    ranges = [(block.min(axis=0), block.max(axis=0)) for _, block in blocks]
+    return np.concatenate([low for low, _ in ranges]), np.concatenate([high for _, high in ranges])
 
 
 @dataclass(frozen=True)
@@ -126,24 +141,27 @@ def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: 
     target_ids = require_coord(target, "stimulus_id", "presentation", "target")
     require_unique(target_ids, "target", "average the target over repetitions before scoring")
     require_unique(source_ids, "source", "give each stimulus one row in the model's response")
-    missing = np.setdiff1d(target_ids, source_ids)
-    if missing.size:
-        raise fail(f"source lacks {missing.size} of the target's {target_ids.size} stimulus_ids, e.g. "
-                   f"{preview(missing)}", f"source.stimulus_id={missing[0]}", "MISSING_STIMULI",
-                   fix="run the model on every stimulus of the benchmark",
-                   expected=f"{target_ids.size} stimuli", found=f"{target_ids.size - missing.size} matching")
+    position = {stimulus: i for i, stimulus in enumerate(source_ids.tolist())}
     order = np.argsort(target_ids, kind="stable")
     ids = target_ids[order]
-    position = {stimulus: i for i, stimulus in enumerate(source_ids.tolist())}
+    missing = [stimulus for stimulus in ids.tolist() if stimulus not in position]
+    if missing:
+        raise fail(f"source lacks {len(missing)} of the target's {target_ids.size} stimulus_ids, e.g. "
+                   f"{preview(missing)}", f"source.stimulus_id={missing[0]}", "MISSING_STIMULI",
+                   fix="run the model on every stimulus of the benchmark",
+                   expected=f"{target_ids.size} stimuli", found=f"{target_ids.size - len(missing)} matching")
     source_rows = np.fromiter((position[s] for s in ids.tolist()), dtype=np.intp, count=ids.size)
     x = Rows(np.asarray(source.values), source_rows)
     y = Rows(np.asarray(target.values), order).dense()  # one float64 copy, even of a memory-mapped float32 target
-    require_finite(x, "source", ids, neuroid_ids(source), "stimulus_id", "neuroid_id")
     target_neuroids = neuroid_ids(target)
-    require_finite(y, "target", ids, target_neuroids, "stimulus_id", "neuroid_id")
+    (x_low, x_high), (y_low, y_high) = column_ranges(x), column_ranges(y)
+    if not np.isfinite(x_low + x_high).all():  # then locate them
+        require_finite(x, "source", ids, neuroid_ids(source), "stimulus_id", "neuroid_id")
+    if not np.isfinite(y_low + y_high).all():
+        require_finite(y, "target", ids, target_neuroids, "stimulus_id", "neuroid_id")
     if check_constant_target:
-        require_varying(y, target_neuroids, "target")
-    if all(np.ptp(block, axis=0).max(initial=0.0) == 0 for _, block in x.blocks()):
+        require_varying(y_high - y_low, target_neuroids, "target")
+    if (x_high == x_low).all():
         raise fail("source is constant across all stimuli (every feature has zero variance)",
                    "source", "CONSTANT_SOURCE", fix="check the model's responses; they do not depend on the stimulus")
     coordinates = target.isel(neuroid=slice(0, 0)).isel(presentation=order)  # sorted, without the values
