@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from braindock.errors import MetricError
+from braindock.metrics.gram import Rows
 from braindock.metrics.regression import Deletion, Features, held_out_predictions
 from scipy.linalg import lapack
 from sklearn.cross_decomposition import PLSRegression
@@ -42,6 +43,26 @@ def test_predictions_match_sklearn(kind, reference, tol, p, q):
         assert np.abs(prediction - expected).max() < tol * max(1.0, np.abs(expected).max())
         if kind == "ridgecv":
             assert details["alpha"] == fitted.alpha_
+
+
+def test_one_splits_kernels_from_its_rows_equal_those_cut_from_all_stimuli():
+    x, _, _, _ = _data(60, 2100, 1)  # two column blocks
+    rows = Rows(x.astype(np.float32), np.random.default_rng(4).permutation(60))  # reordered, float32 as memory-mapped
+    train, test = np.arange(7, 60), np.arange(7)
+    alone, shared = Features(rows).split(train, test, alone=True), Features(rows).split(train, test)
+    scale = np.abs(shared.k_tt).max()
+    np.testing.assert_allclose(alone.k_tt, shared.k_tt, rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(alone.k_st, shared.k_st, rtol=0, atol=1e-12 * scale)
+    assert np.array_equal(alone.k_tt, alone.k_tt.T)
+
+
+@pytest.mark.parametrize("kind, reference", [("ridge", Ridge(alpha=1.0)), ("ridgecv", RidgeCV(alphas=ALPHAS)),
+                                             ("pls", PLSRegression(5, scale=False, tol=1e-14, max_iter=100000))])
+def test_one_split_fitted_from_its_own_kernels_matches_sklearn(kind, reference):
+    x, y, train, test = _data(150, 300, 8)
+    [(prediction, _)] = held_out_predictions(kind, Features(x), y, [(train, test)], n_components=5)
+    expected = reference.fit(x[train], y[train]).predict(x[test])
+    assert np.abs(prediction - expected).max() < (1e-5 if kind == "pls" else 1e-9) * np.abs(expected).max()
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1e-3, 1.0, 1e3])

@@ -73,6 +73,22 @@ def gram(values, row_means: np.ndarray | None = None) -> np.ndarray:
     return symmetric_from_upper(total)
 
 
+def split_kernels(values, train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One split's linear kernels, training x training and test x training, of `values` (array or Rows) centred
+    with the training rows' column means: the split's fit without the kernel of all stimuli. Block by block."""
+    values = as_rows(values)
+    k_tt = np.zeros((train.size, train.size), order="F")
+    k_st = np.zeros((test.size, train.size))
+    for _, block in values.blocks():
+        training = block[train]  # a copy, centred in place
+        mean = training.mean(axis=0)
+        training -= mean
+        k_tt = blas.dsyrk(1.0, training.T, beta=1.0, c=k_tt, trans=1, overwrite_c=1)  # as in `gram`
+        # k_st^T += training @ testing^T, on Fortran views of C arrays
+        k_st = blas.dgemm(1.0, training.T, (block[test] - mean).T, beta=1.0, c=k_st.T, trans_a=1, overwrite_c=1).T
+    return symmetric_from_upper(k_tt), k_st
+
+
 def symmetric_from_upper(matrix: np.ndarray, tile: int = 256) -> np.ndarray:
     """The symmetric matrix whose upper triangle a LAPACK/BLAS routine filled in Fortran order (as a C array).
 

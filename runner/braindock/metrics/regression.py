@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import scipy.linalg
@@ -42,7 +42,7 @@ from scipy.linalg import blas, lapack
 from threadpoolctl import ThreadpoolController
 
 from .alignment import fail
-from .gram import as_rows, gram, matmul, symmetric_from_upper
+from .gram import as_rows, gram, matmul, split_kernels, symmetric_from_upper
 
 REGRESSIONS = ("pls", "ridge", "ridgecv", "ols")
 DEFAULT_RIDGE_ALPHA = 1.0  # Brain-Score's ridge_regression default
@@ -53,23 +53,32 @@ DELETION_ALPHAS_PER_SPLIT = 2
 
 
 class Features:
-    """Model features for all stimuli, prepared once; `split` gives a per-split view centred on its training set.
+    """Model features for all stimuli; `split` gives a per-split view centred on its training set.
 
-    With more features than stimuli we keep the linear kernel K = X X^T of the column-centred features
-    (computed once for every split); otherwise the centred features themselves. Both give identical fits.
-    `features` is an array or `gram.Rows` (possibly memory-mapped).
+    With more features than stimuli we use the linear kernel K = X X^T of the column-centred features
+    (computed once, on first use, for every split); otherwise the centred features themselves. Both give
+    identical fits. `features` is an array or `gram.Rows` (possibly memory-mapped).
     """
 
     def __init__(self, features):
-        n, self.n_features = features.shape
+        self.rows = as_rows(features)
+        n, self.n_features = self.rows.shape
         self.dual = self.n_features >= n
-        if self.dual:
-            self.values = gram(features)
-        else:
-            self.values = as_rows(features).dense()
-            self.values -= self.values.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
 
-    def split(self, train: np.ndarray, test: np.ndarray) -> DualSplit | PrimalSplit:
+    @cached_property
+    def values(self) -> np.ndarray:
+        """The kernel of all stimuli (dual), or the features centred per column (primal)."""
+        if self.dual:
+            return gram(self.rows)
+        values = self.rows.dense()
+        values -= values.mean(axis=0, keepdims=True)  # fits are shift-invariant; gains precision
+        return values
+
+    def split(self, train: np.ndarray, test: np.ndarray, alone: bool = False) -> DualSplit | PrimalSplit:
+        """The split's view. alone: it is the only split fitted, so its kernels come straight from its own rows
+        (the kernel of all stimuli pays off only when several splits share it)."""
+        if self.dual and alone:
+            return DualSplit(*split_kernels(self.rows, train, test), self.n_features)
         if self.dual:
             k_tt = self.values[np.ix_(train, train)]
             k_st = self.values[np.ix_(test, train)]
@@ -278,7 +287,7 @@ def _refits(kind: str, features: Features, y: np.ndarray, splits, n_components: 
     gives the same bits."""
     for train, test in splits:
         with blas_threads().limit(limits=1) if kind == "pls" else nullcontext():
-            result = _refit(kind, features.split(train, test), y, train, n_components, alphas)
+            result = _refit(kind, features.split(train, test, alone=len(splits) == 1), y, train, n_components, alphas)
         yield result  # outside the limit: the consumer's own work between splits keeps its threads
 
 
