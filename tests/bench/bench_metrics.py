@@ -203,7 +203,7 @@ def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: n
     Gram and one symmetric eigendecomposition, from which every alpha's solution follows (one decomposition
     for the whole solution path: fewer operations than a factorisation per alpha for more than a few alphas).
     """
-    triangle = np.triu_indices(target.shape[0], k=1)
+    triangle = np.triu(np.ones((target.shape[0], target.shape[0]), dtype=bool), k=1)  # a mask: faster than indices
 
     def ranked(values):
         return np.sort(gram(values, row_means=values.mean(axis=1))[triangle])

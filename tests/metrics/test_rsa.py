@@ -38,9 +38,11 @@ def test_subset_spearman_matches_scipy_with_ties(levels):
 
 
 @pytest.mark.parametrize("ties", [0, 20, 5000])  # exact order, a few ties and near-ties, or the plain argsort
-def test_packed_sort_is_exact(ties):
+@pytest.mark.parametrize("signs", ["mixed", "non-negative"])  # non-negative (RDMs) keys skip the sign fix
+def test_packed_sort_is_exact(ties, signs):
     rng = np.random.default_rng(ties)
     values = rng.normal(size=20000)
+    values = np.abs(values) if signs == "non-negative" else values
     values[:ties] = values[ties:2 * ties]  # exact ties
     values[-20:] = np.nextafter(values[-40:-20], np.inf)  # neighbours one ulp apart: same packed key bits
     values[-45:-40] = -0.0

@@ -87,12 +87,14 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
     size = values.size
     shift = max(int(size - 1).bit_length(), 1)
     keys = (values + 0.0).view(np.int64)  # a copy; + 0.0 turns -0.0 into 0.0
-    keys ^= (keys >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)  # negative floats ordered as integers too
-    keys >>= shift
-    keys <<= shift
+    if values.min(initial=0.0) < 0:  # (never for an RDM: 1 - r >= 0)
+        keys ^= (keys >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)  # negative floats ordered as integers too
+    keys &= ~np.int64((1 << shift) - 1)
     np.bitwise_or(keys, np.arange(size, dtype=index), out=keys)
     keys.sort()
-    near = np.flatnonzero((keys[1:] ^ keys[:-1]) >> shift == 0)  # neighbours that may be out of order or tied
+    high = keys >> shift
+    near = np.flatnonzero(high[1:] == high[:-1])  # neighbours that may be out of order or tied
+    del high
     keys &= (1 << shift) - 1
     order = keys.astype(index)
     starts = np.ones(size, dtype=bool)
