@@ -3,7 +3,8 @@
 Every regression here is a linear map fitted on centred training features with an intercept, so its
 test predictions depend on the features only through the linear kernel K = X X^T. With more features
 than stimuli we compute K once for all stimuli (`Features`, block by block from a possibly memory-mapped
-source), and no split touches the features again. With fewer features we work with the features directly.
+source), and no split touches the features again; a split fitted alone takes its two kernels straight from its own
+rows instead (`gram.split_kernels`). With fewer features we work with the features directly.
 Each fit covers every neuroid in one matrix operation.
 
 Ridge, ridge-CV and OLS do not even refit per split (`Deletion`): with an unpenalised intercept they solve
