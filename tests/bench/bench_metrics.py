@@ -30,6 +30,7 @@ import scipy.linalg
 import scipy.stats
 from braindock.metrics import get_ceiling, get_metric
 from braindock.metrics.gram import gram
+from braindock.metrics.rsa import upper_triangle
 from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
@@ -203,16 +204,15 @@ def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: n
     Gram and one symmetric eigendecomposition, from which every alpha's solution follows (one decomposition
     for the whole solution path: fewer operations than a factorisation per alpha for more than a few alphas).
     """
-    triangle = np.triu(np.ones((target.shape[0], target.shape[0]), dtype=bool), k=1)  # a mask: faster than indices
 
     def ranked(values):
-        return np.sort(gram(values, row_means=values.mean(axis=1))[triangle])
+        return np.sort(upper_triangle(gram(values, row_means=values.mean(axis=1))))
 
     def rdm():
         ranked(source), ranked(target)
 
     def rsa_ceiling():
-        rdms = [gram(target[:, subject == s], row_means=target[:, subject == s].mean(axis=1))[triangle]
+        rdms = [upper_triangle(gram(target[:, subject == s], row_means=target[:, subject == s].mean(axis=1)))
                 for s in np.unique(subject)]
         total = np.sum(rdms, axis=0)
         for one in rdms:
