@@ -370,18 +370,26 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     value carries a rounding bound (the same sums over absolute values, times 4 (components + 10) eps; for V D,
     Cauchy-Schwarz's bound on its sums over absolute values); every
     alpha whose interval could hold the minimum is then evaluated directly, as before. The chosen alpha is
-    therefore exactly the direct computation's (the first of equal minima, as RidgeCV).
+    therefore exactly the direct computation's (the first of equal minima, as RidgeCV); a sole candidate keeps
+    its estimate (the minimum whatever its last bits).
+
+    A kernel of full rank (n - 1 components besides the constant vector) spans every centred y: O = 0 and
+    1 - leverage - 1/n = 0 exactly, and their terms are left out (computed, they would be rounding alone).
     """
     n, q = y.shape
     alphas = np.asarray(alphas, dtype=np.float64)
-    outside = y - matmul(vectors, projected)
     squares = vectors ** 2
-    h = 1.0 - squares.sum(axis=1) - 1.0 / n  # the G^-1 diagonal's 1/alpha part
+    full_rank = vectors.shape[1] == n - 1
+    outside = None if full_rank else y - matmul(vectors, projected)
+    h = None if full_rank else 1.0 - squares.sum(axis=1) - 1.0 / n  # the G^-1 diagonal's 1/alpha part
 
     def direct(alpha):
         w = 1.0 / (eigenvalues + alpha)
-        residual = matmul(vectors, w[:, None] * projected) + outside / alpha
-        diagonal = matmul(squares, w[:, None])[:, 0] + h / alpha
+        residual = matmul(vectors, w[:, None] * projected)
+        diagonal = matmul(squares, w[:, None])[:, 0]
+        if not full_rank:
+            residual += outside / alpha
+            diagonal += h / alpha
         return float(np.mean((residual / diagonal[:, None]) ** 2))
 
     r = eigenvalues.size
@@ -410,23 +418,26 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     column_norms = np.sqrt(np.einsum("lk,lk->k", d, d))
     del d
     bound += 2.0 * row_norms[:, None] * matmul(np.abs(vectors) * column_norms, w)
-    r_out = matmul(outside, np.ascontiguousarray(projected.T))  # V * R
-    r_out *= vectors
-    norms += 2.0 * matmul(r_out, w) / alphas
-    bound += 2.0 * matmul(np.abs(r_out, out=r_out), w) / alphas
-    del r_out
-    outside_norms = (outside ** 2).sum(axis=1)[:, None] / alphas ** 2
-    norms += outside_norms
-    bound += outside_norms
+    diagonal2 = matmul(squares, w)
+    if not full_rank:
+        r_out = matmul(outside, np.ascontiguousarray(projected.T))  # V * R
+        r_out *= vectors
+        norms += 2.0 * matmul(r_out, w) / alphas
+        bound += 2.0 * matmul(np.abs(r_out, out=r_out), w) / alphas
+        del r_out
+        outside_norms = (outside ** 2).sum(axis=1)[:, None] / alphas ** 2
+        norms += outside_norms
+        bound += outside_norms
+        diagonal2 += h[:, None] / alphas
     bound *= 4.0 * (r + 10) * np.finfo(float).eps
-    diagonal2 = (matmul(squares, w) + h[:, None] / alphas) ** 2
+    diagonal2 **= 2
     estimate = (norms / diagonal2).sum(axis=0) / (n * q)
     slack = (bound / diagonal2).sum(axis=0) / (n * q)
     if not (np.isfinite(estimate).all() and np.isfinite(slack).all()):
         return np.array([direct(a) for a in alphas])
-    candidates = estimate - slack <= np.min(estimate + slack)
-    errors = np.where(candidates, np.nan, estimate)  # beyond the candidates: the estimate (not the minimum)
-    for i in np.flatnonzero(candidates):
+    candidates = np.flatnonzero(estimate - slack <= np.min(estimate + slack))
+    errors = estimate.copy()  # beyond the candidates: the estimate (not the minimum)
+    for i in candidates if candidates.size > 1 else ():
         errors[i] = direct(alphas[i])
     return errors
 
