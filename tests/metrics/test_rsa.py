@@ -30,7 +30,8 @@ def test_subset_spearman_matches_scipy_with_ties(levels):
     a, b = (np.round(rng.random((30, 30)) * levels) for _ in range(2))
     a, b = a + a.T, b + b.T
     masks = [np.ones(30, dtype=bool)] + [rng.random(30) < 0.7 for _ in range(3)]
-    ours = subset_spearman(SubsetRanks(a), SubsetRanks(b), masks)
+    upper = np.triu_indices(30, 1)
+    ours = subset_spearman(SubsetRanks(a[upper], 30), SubsetRanks(b[upper], 30), masks)
     for mask, r in zip(masks, ours):
         iu = np.triu_indices(mask.sum(), 1)
         assert r == pytest.approx(scipy.stats.spearmanr(a[np.ix_(mask, mask)][iu], b[np.ix_(mask, mask)][iu])[0],
@@ -58,3 +59,20 @@ def test_constant_stimulus_named():
     source[5, :] = 1.0
     with pytest.raises(MetricError, match="constant across features.*stim0005"):
         get_metric("rdm")(source, target)
+
+
+def test_rdm_triangle_is_corrcoef_upper_triangle_bit_for_bit():
+    """The RDM is normalised on its triangle only: the same bits as the whole matrix's upper triangle, as
+    1 - numpy.corrcoef would give (up to its rounding), for an in-memory array and for Rows."""
+    from braindock.metrics.gram import Rows, gram
+    from braindock.metrics.rsa import rdm
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(40, 70))
+    full = gram(x, row_means=x.mean(axis=1))
+    std = np.sqrt(np.diag(full))
+    whole = 1.0 - np.clip(full / std[:, None] / std[None, :], -1.0, 1.0)
+    upper = np.triu_indices(40, 1)
+    ids = np.array([f"s{i}" for i in range(40)])
+    np.testing.assert_array_equal(rdm(x, ids, "source"), whole[upper])
+    np.testing.assert_array_equal(rdm(Rows(x, np.arange(40)), ids, "source"), whole[upper])
+    np.testing.assert_allclose(rdm(x, ids, "source"), (1.0 - np.corrcoef(x))[upper], atol=1e-13)

@@ -10,7 +10,7 @@ import xarray as xr
 
 from .alignment import NEURAL_DIMS, fail, neuroid_ids, preview, require_coord, require_dims, require_finite
 from .base import Ceiling, Score
-from .rsa import centred_ranks, rank_correlation, rdm, upper_triangle
+from .rsa import centred_ranks, rank_correlation, rdm
 from .stats import pearson, pearson_columns, spearman_brown, standard_error
 
 
@@ -284,7 +284,7 @@ class RSACeiling(Ceiling):
                        "TOO_FEW_STIMULI")
         triangles = np.empty((subjects.size, stimuli.size * (stimuli.size - 1) // 2))
         for triangle, s in zip(triangles, subjects):
-            triangle[:] = upper_triangle(rdm(values[:, subject_of == s], stimuli, f"assembly ({coord}={s})"))
+            triangle[:] = rdm(values[:, subject_of == s], stimuli, f"assembly ({coord}={s})")
         total = triangles.sum(axis=0)
         group_ranks = centred_ranks(total / subjects.size)
         own, loo = np.empty(subjects.size), np.empty(subjects.size)

@@ -8,14 +8,15 @@ import xarray as xr
 
 from .alignment import align, fail, preview
 from .base import Metric, Score
-from .gram import as_rows, gram
+from .gram import as_rows, gram_upper, strict_upper
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
 
 def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
-    """1 - Pearson correlation between stimuli (rows) across features (Kriegeskorte et al. 2008), as
-    numpy.corrcoef; `values` is an array or `gram.Rows`, read block by block."""
+    """The upper triangle (row by row, diagonal excluded) of the RDM: 1 - Pearson correlation between stimuli
+    (rows) across features (Kriegeskorte et al. 2008), as numpy.corrcoef; `values` is an array or `gram.Rows`,
+    read block by block. Only the triangle is normalised, and the matrix is never made symmetric."""
     values = as_rows(values)
     sums, low, high = 0.0, np.inf, -np.inf
     for _, block in values.blocks():
@@ -26,18 +27,19 @@ def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
         raise fail(f"{role} response is constant across features for stimulus_id {preview(ids[constant])}; "
                    f"its RDM row is undefined", f"{role}.stimulus_id={ids[constant][0]}", "CONSTANT_STIMULUS",
                    fix=f"drop those stimuli or check the {role}")
-    matrix = gram(values, row_means=sums / values.shape[1])  # covariance, then in place (n x n can be large)
+    matrix = gram_upper(values, row_means=sums / values.shape[1])  # covariance, then in place (n x n can be large)
     std = np.sqrt(np.diag(matrix))
     matrix /= std[:, None]
     matrix /= std[None, :]
-    np.clip(matrix, -1.0, 1.0, out=matrix)
-    return np.subtract(1.0, matrix, out=matrix)
+    triangle = upper_triangle(matrix)
+    np.clip(triangle, -1.0, 1.0, out=triangle)
+    return np.subtract(1.0, triangle, out=triangle)
 
 
 def upper_triangle(matrix: np.ndarray) -> np.ndarray:
     """The strict upper triangle of a square matrix, row by row, cut by a boolean mask (4x faster than
     np.triu_indices' index arrays on a 3,200-stimulus RDM)."""
-    return matrix[np.triu(np.ones(matrix.shape, dtype=bool), k=1)]
+    return matrix[strict_upper(matrix.shape[0])]
 
 
 class SubsetRanks:
@@ -50,9 +52,8 @@ class SubsetRanks:
     instead of being mapped afresh for every subset.
     """
 
-    def __init__(self, matrix: np.ndarray):
-        n = matrix.shape[0]
-        values = upper_triangle(matrix)
+    def __init__(self, values: np.ndarray, n: int):
+        """values: the upper triangle of an RDM of n stimuli, row by row (as `rdm` returns it)."""
         index = np.int32 if values.size < 2 ** 30 else np.int64  # also holds twice the number of pairs
         self.order, starts = _sort(values, index)
         small = np.int16 if n <= np.iinfo(np.int16).max else np.int32  # per-stimulus tables that stay in cache
@@ -205,12 +206,13 @@ class RDMSimilarity(Metric):
         if data.stimulus_ids.size < 4:
             raise fail(f"RSA needs at least 4 stimuli, got {data.stimulus_ids.size}", "stimuli", "TOO_FEW_STIMULI")
         subsets = stimulus_subsets(data, p)
-        matrices = (rdm(data.source, data.stimulus_ids, "source"), rdm(data.target, data.stimulus_ids, "target"))
+        triangles = (rdm(data.source, data.stimulus_ids, "source"), rdm(data.target, data.stimulus_ids, "target"))
         if subsets is None:  # one comparison: the two triangles' ranks (one sort each), no per-pair tables
-            per_split = np.array([rank_correlation(*(centred_ranks(upper_triangle(m)) for m in matrices))])
+            per_split = np.array([rank_correlation(*(centred_ranks(t) for t in triangles))])
         else:
-            masks = [np.isin(np.arange(data.stimulus_ids.size), rows) for rows in subsets]
-            per_split = subset_spearman(SubsetRanks(matrices[0]), SubsetRanks(matrices[1]), masks)
+            n = data.stimulus_ids.size
+            masks = [np.isin(np.arange(n), rows) for rows in subsets]
+            per_split = subset_spearman(SubsetRanks(triangles[0], n), SubsetRanks(triangles[1], n), masks)
         if np.isnan(per_split).any():
             raise fail("RDM comparison is undefined: an RDM's upper triangle is constant", "source/target",
                        "CONSTANT_RDM")
