@@ -103,7 +103,7 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
     near = np.flatnonzero(high[1:] == high[:-1])  # neighbours that may be out of order or tied
     del high
     keys &= (1 << shift) - 1
-    order = keys.astype(index)
+    order = keys.astype(index, copy=False)
     starts = np.ones(size, dtype=bool)
     if near.size > size // 64:  # many ties: the plain way is faster
         order = np.argsort(values).astype(index)
@@ -126,9 +126,9 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
 
 
 def upper_triangle_ranks(values: np.ndarray) -> np.ndarray:
-    """Average ranks 1..n of `values` (ties share their mean rank, as scipy.stats.rankdata), by `_sort`."""
-    index = np.int32 if values.size < 2 ** 30 else np.int64
-    order, starts = _sort(np.ascontiguousarray(values, dtype=np.float64), index)
+    """Average ranks 1..n of `values` (ties share their mean rank, as scipy.stats.rankdata), by `_sort`. The
+    order is kept in numpy's own index type: it scatters with it twice as fast as with int32, which it converts."""
+    order, starts = _sort(np.ascontiguousarray(values, dtype=np.float64), np.intp)
     ranks = np.empty(values.size)
     if starts.all():
         ranks[order] = np.arange(1, values.size + 1, dtype=np.float64)
