@@ -24,13 +24,14 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.linalg
 import scipy.stats
 from braindock.metrics import get_ceiling, get_metric
 from braindock.metrics.gram import gram
-from braindock.metrics.rsa import upper_triangle
+from braindock.metrics.rsa import PARALLEL_RANKS, upper_triangle
 from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
@@ -195,7 +196,7 @@ def cases(size):
 def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: np.ndarray) -> dict:
     """key -> the work no exact method of that one-pass metric can skip on these inputs (arrays, stimuli sorted
     alike; `train`: the fixed split's training rows as booleans; `subject`: each target column's subject),
-    done with the fastest kernels we know (BLAS syrk, LAPACK, numpy's sort):
+    done with the fastest kernels we know (BLAS syrk, LAPACK, numpy's sort, two sorts at a time on large triangles):
 
     cka: the two linear-kernel Grams. rdm: the two stimulus-covariance Grams and a sort of each RDM's upper
     triangle (Spearman needs ranks). rsa_ceiling: each subject's Gram, and a sort of every triangle whose
@@ -205,19 +206,24 @@ def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: n
     for the whole solution path: fewer operations than a factorisation per alpha for more than a few alphas).
     """
 
-    def ranked(values):
-        return np.sort(upper_triangle(gram(values, row_means=values.mean(axis=1))))
+    def triangle(values):
+        return upper_triangle(gram(values, row_means=values.mean(axis=1)))
+
+    def sort_all(*vectors):
+        """np.sort of each, two at a time on threads wherever the metrics rank two at a time (the rule of
+        rsa.centred_ranks_of), else one after the other."""
+        if vectors[0].size < PARALLEL_RANKS or len(os.sched_getaffinity(0)) < 2:
+            return [np.sort(v) for v in vectors]
+        with ThreadPoolExecutor(max_workers=2) as workers:
+            return list(workers.map(np.sort, vectors))
 
     def rdm():
-        ranked(source), ranked(target)
+        sort_all(triangle(source), triangle(target))
 
     def rsa_ceiling():
-        rdms = [upper_triangle(gram(target[:, subject == s], row_means=target[:, subject == s].mean(axis=1)))
-                for s in np.unique(subject)]
+        rdms = [triangle(target[:, subject == s]) for s in np.unique(subject)]
         total = np.sum(rdms, axis=0)
-        for one in rdms:
-            np.sort(one), np.sort((total - one) / (len(rdms) - 1))
-        np.sort(total / len(rdms))
+        sort_all(*rdms, *((total - one) / (len(rdms) - 1) for one in rdms), total / len(rdms))
 
     def training_gram():
         """The training rows' centred Gram, stimuli x stimuli, or features x features if there are fewer."""

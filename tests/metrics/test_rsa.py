@@ -1,3 +1,6 @@
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import scipy.stats
@@ -76,3 +79,27 @@ def test_rdm_triangle_is_corrcoef_upper_triangle_bit_for_bit():
     np.testing.assert_array_equal(rdm(x, ids, "source"), whole[upper])
     np.testing.assert_array_equal(rdm(Rows(x, np.arange(40)), ids, "source"), whole[upper])
     np.testing.assert_allclose(rdm(x, ids, "source"), (1.0 - np.corrcoef(x))[upper], atol=1e-13)
+
+
+def test_ranks_side_by_side_equal_ranks_one_after_the_other(monkeypatch):
+    """Large triangles are ranked two at a time on threads: the same ranks, and the same RSA ceiling and RDM
+    score bit for bit, as ranking them one after the other."""
+    import braindock.metrics.rsa as rsa
+    from braindock.metrics import get_ceiling
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: triangles are always ranked one after the other")
+    rng = np.random.default_rng(11)
+    vectors = [np.round(rng.random(5000) * 300), rng.random(5000)]  # with ties and without
+    one_by_one = [rsa.centred_ranks(v) for v in vectors]
+    source, target, _ = linear_pair(80, 12, 8)
+    grouped = target.assign_coords(subject=("neuroid", np.arange(8) % 3))
+    serial = get_ceiling("rsa_ceiling")(grouped), get_metric("rdm")(source, target)
+    monkeypatch.setattr(rsa, "PARALLEL_RANKS", 10)
+    threads = []
+    monkeypatch.setattr(rsa, "ThreadPoolExecutor", lambda **kw: threads.append(kw) or ThreadPoolExecutor(**kw))
+    for ours, expected in zip(rsa.centred_ranks_of(*vectors), one_by_one):
+        np.testing.assert_array_equal(ours, expected)
+    parallel = get_ceiling("rsa_ceiling")(grouped), get_metric("rdm")(source, target)
+    assert len(threads) == 1 + 3 + 1 and all(kw["max_workers"] == 2 for kw in threads)
+    assert parallel[0].value == serial[0].value and parallel[0].details == serial[0].details
+    assert parallel[1].value == serial[1].value

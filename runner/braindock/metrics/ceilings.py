@@ -10,7 +10,7 @@ import xarray as xr
 
 from .alignment import NEURAL_DIMS, fail, neuroid_ids, preview, require_coord, require_dims, require_finite
 from .base import Ceiling, Score
-from .rsa import centred_ranks, rank_correlation, rdm
+from .rsa import centred_ranks, centred_ranks_of, rank_correlation, rdm
 from .stats import pearson, pearson_columns, spearman_brown, standard_error
 
 
@@ -286,12 +286,12 @@ class RSACeiling(Ceiling):
         for triangle, s in zip(triangles, subjects):
             triangle[:] = rdm(values[:, subject_of == s], stimuli, f"assembly ({coord}={s})")
         total = triangles.sum(axis=0)
-        group_ranks = centred_ranks(total / subjects.size)
         own, loo = np.empty(subjects.size), np.empty(subjects.size)
+        group_ranks = centred_ranks(total / subjects.size)
         for i, triangle in enumerate(triangles):
-            ranks = centred_ranks(triangle)
+            ranks, loo_ranks = centred_ranks_of(triangle, (total - triangle) / (subjects.size - 1))
             own[i] = rank_correlation(ranks, group_ranks)
-            loo[i] = rank_correlation(ranks, centred_ranks((total - triangle) / (subjects.size - 1)))
+            loo[i] = rank_correlation(ranks, loo_ranks)
         if np.isnan(own).any() or np.isnan(loo).any():
             raise fail("the RSA ceiling is undefined: a subject's RDM is constant", f"assembly.{coord}", "CONSTANT_RDM")
         return Score(value=float(own.mean()), error=standard_error(own), metric=self.name, version=self.version,

@@ -1,6 +1,8 @@
 """Representational similarity: 1 - Pearson RDMs compared by Spearman r over their upper triangles."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,6 +13,8 @@ from .base import Metric, Score
 from .gram import as_rows, gram_upper, strict_upper
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
+
+PARALLEL_RANKS = 1_000_000  # pairs per triangle (1,415 stimuli) from which two triangles are ranked side by side
 
 
 def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
@@ -140,6 +144,17 @@ def upper_triangle_ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def centred_ranks_of(*vectors: np.ndarray) -> list[np.ndarray]:
+    """centred_ranks of each vector: side by side on two threads when they hold PARALLEL_RANKS values or more
+    and the process may use two cores (numpy's sort, scatter and ufuncs release the GIL; the same ranks as one
+    after the other), else one after the other (handing the GIL back and forth costs more than a second core
+    saves). A pool per call: a pool kept across calls would have no threads in a forked child."""
+    if len(vectors) < 2 or vectors[0].size < PARALLEL_RANKS or len(os.sched_getaffinity(0)) < 2:
+        return [centred_ranks(v) for v in vectors]
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        return list(workers.map(centred_ranks, vectors))
+
+
 def centred_ranks(values: np.ndarray) -> np.ndarray:
     """upper_triangle_ranks less their mean (size + 1) / 2: exact, ranks being halves of integers."""
     ranks = upper_triangle_ranks(values)
@@ -208,7 +223,7 @@ class RDMSimilarity(Metric):
         subsets = stimulus_subsets(data, p)
         triangles = (rdm(data.source, data.stimulus_ids, "source"), rdm(data.target, data.stimulus_ids, "target"))
         if subsets is None:  # one comparison: the two triangles' ranks (one sort each), no per-pair tables
-            per_split = np.array([rank_correlation(*(centred_ranks(t) for t in triangles))])
+            per_split = np.array([rank_correlation(*centred_ranks_of(*triangles))])
         else:
             n = data.stimulus_ids.size
             masks = [np.isin(np.arange(n), rows) for rows in subsets]
