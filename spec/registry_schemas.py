@@ -23,7 +23,7 @@ METRICS = {
    "stratify_by": col("Presentation coordinate to stratify the splits by (e.g. object_name)."),
    "group_by": col("Presentation coordinate naming each group for group_kfold (e.g. passage)."),
    "seed": seed}),
- "cka": ("1.2", "Linear centred kernel alignment between model and recordings.", {
+ "cka": ("1.3", "Linear centred kernel alignment between model and recordings.", {
    "kernel": {"enum": ["linear"], "description": "Only the linear kernel."},
    "estimator": {"enum": ["biased", "unbiased"], "description": "unbiased (debiased HSIC; default) or biased."},
    **subset}),

@@ -30,7 +30,7 @@ import numpy as np
 import scipy.linalg
 import scipy.stats
 from braindock.metrics import get_ceiling, get_metric
-from braindock.metrics.gram import gram
+from braindock.metrics.gram import gram, gram_upper
 from braindock.metrics.rsa import PARALLEL_RANKS, upper_triangle
 from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
@@ -196,14 +196,15 @@ def cases(size):
 def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: np.ndarray) -> dict:
     """key -> the work no exact method of that one-pass metric can skip on these inputs (arrays, stimuli sorted
     alike; `train`: the fixed split's training rows as booleans; `subject`: each target column's subject),
-    done with the fastest kernels we know (BLAS syrk, LAPACK, numpy's sort, two sorts at a time on large triangles):
+    done with the fastest kernels we know (BLAS syrk, LAPACK, numpy's sort; large triangles two at a time):
 
-    cka: the two linear-kernel Grams. rdm: the two stimulus-covariance Grams and a sort of each RDM's upper
-    triangle (Spearman needs ranks). rsa_ceiling: each subject's Gram, and a sort of every triangle whose
-    Spearman r is taken (each subject's, the mean of all, each leave-one-out mean). ridge_split: the training
-    Gram (stimuli^2 x features, or features^2 x stimuli if fewer) and one Cholesky solve. ridgecv_split: that
-    Gram and one symmetric eigendecomposition, from which every alpha's solution follows (one decomposition
-    for the whole solution path: fewer operations than a factorisation per alpha for more than a few alphas).
+    cka: the two linear-kernel Grams (the upper triangles syrk computes). rdm: the two stimulus-covariance
+    Grams and a sort of each RDM's upper triangle (Spearman needs ranks). rsa_ceiling: each subject's Gram,
+    and a sort of every triangle whose Spearman r is taken (each subject's, the mean of all, each leave-one-out
+    mean). ridge_split: the training Gram (stimuli^2 x features, or features^2 x stimuli if fewer) and one
+    Cholesky solve. ridgecv_split: that Gram and one symmetric eigendecomposition, from which every alpha's
+    solution follows (one decomposition for the whole solution path: fewer operations than a factorisation per
+    alpha for more than a few alphas).
     """
 
     def triangle(values):
@@ -240,7 +241,7 @@ def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: n
     def ridgecv_split():
         scipy.linalg.eigh(training_gram(), driver="evd", overwrite_a=True, check_finite=False)  # LAPACK's fastest
 
-    return {"cka": lambda: (gram(source), gram(target)), "rdm": rdm, "rsa_ceiling": rsa_ceiling,
+    return {"cka": lambda: (gram_upper(source), gram_upper(target)), "rdm": rdm, "rsa_ceiling": rsa_ceiling,
             "ridge_split": ridge_split, "ridgecv_split": ridgecv_split}
 
 

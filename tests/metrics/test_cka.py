@@ -21,7 +21,7 @@ def test_biased_matches_feature_space_formula():
     x, y = rng.normal(size=(40, 7)), rng.normal(size=(40, 5))
     xc, yc = x - x.mean(0), y - y.mean(0)
     expected = np.linalg.norm(yc.T @ xc) ** 2 / (np.linalg.norm(xc.T @ xc) * np.linalg.norm(yc.T @ yc))
-    assert linear_cka(x @ x.T, y @ y.T) == pytest.approx(expected)
+    assert linear_cka(np.triu(x @ x.T), np.triu(y @ y.T)) == pytest.approx(expected)  # upper triangles
 
 
 def _unbiased_hsic(k, l):
@@ -37,13 +37,15 @@ def test_one_pass_matches_the_papers_formulas_and_the_subset_path(offset):
     rng = np.random.default_rng(2)
     x, y = rng.normal(size=(30, 9)) + offset, rng.normal(size=(30, 4)) + offset
     k, l = x @ x.T, y @ y.T
+    upper_k, upper_l = np.triu(k), np.triu(l)  # what linear_cka reads: the upper triangles, zeros below
     unbiased = _unbiased_hsic(k, l) / np.sqrt(_unbiased_hsic(k, k) * _unbiased_hsic(l, l))
-    assert linear_cka(k, l, unbiased=True) == pytest.approx(unbiased, rel=1e-8)  # offset 5: cancellation of ~1e-10
+    assert linear_cka(upper_k, upper_l, unbiased=True) == pytest.approx(unbiased, rel=1e-8)  # offset 5: cancellation
     everything = np.ones((1, 30), dtype=bool)
     for estimator in (False, True):
-        assert linear_cka(k, l, estimator) == pytest.approx(subset_ckas(k, l, everything, estimator)[0], rel=1e-8)
-    assert linear_cka(k.copy(), l.copy(), True, overwrite=True) == linear_cka(k, l, True)
-    assert np.array_equal(k, x @ x.T)  # not overwritten unless asked
+        assert linear_cka(upper_k, upper_l, estimator) == pytest.approx(subset_ckas(k, l, everything, estimator)[0],
+                                                                       rel=1e-8)
+    assert linear_cka(upper_k.copy(), upper_l.copy(), True, overwrite=True) == linear_cka(upper_k, upper_l, True)
+    assert np.array_equal(upper_k, np.triu(x @ x.T))  # not overwritten unless asked
 
 
 def test_unbiased_is_near_zero_for_independent_data_where_biased_is_not():

@@ -8,7 +8,7 @@ import xarray as xr
 
 from .alignment import align, fail
 from .base import Metric, Score
-from .gram import gram, matmul
+from .gram import gram, gram_upper, matmul
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
@@ -63,18 +63,20 @@ def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbia
     return _ratio(hsic(gram_x, gram_y, kw, lw), hsic(gram_x, gram_x, kw, kw), hsic(gram_y, gram_y, lw, lw))
 
 
-def linear_cka(gram_x: np.ndarray, gram_y: np.ndarray, unbiased: bool = False, overwrite: bool = False) -> float:
-    """CKA from the linear Gram matrices X X^T and Y Y^T of the same stimuli (overwrite: as `subset_ckas`):
-    its formulas with every stimulus in the subset (w = 1), as plain sums, without n x n temporaries."""
+def linear_cka(upper_x: np.ndarray, upper_y: np.ndarray, unbiased: bool = False, overwrite: bool = False) -> float:
+    """CKA from the upper triangles (diagonal included, zeros below: `gram.gram_upper`) of the linear Grams
+    X X^T and Y Y^T of the same stimuli (overwrite: as `subset_ckas`): its formulas with every stimulus in the
+    subset (w = 1), as plain sums over one triangle (each off-diagonal term twice), never mirrored."""
     if unbiased:
-        gram_x, gram_y = _zero_diagonals(gram_x, gram_y, overwrite)
-    n = gram_x.shape[0]
-    kw, lw = gram_x.sum(axis=1), gram_y.sum(axis=1)
+        upper_x, upper_y = _zero_diagonals(upper_x, upper_y, overwrite)
+    n = upper_x.shape[0]
+    kw, lw = (u.sum(axis=0) + u.sum(axis=1) - np.diag(u) for u in (upper_x, upper_y))  # the full rows' sums
 
     def hsic(a, b, aw, bw):  # einsum and an elementwise sum: no numpy BLAS next to scipy's (see gram.matmul)
-        return _hsic(np.einsum("ij,ij->", a, b), (aw * bw).sum(), aw.sum() * bw.sum(), n, unbiased)
+        trace = 2.0 * np.einsum("ij,ij->", a, b) - np.einsum("i,i->", np.diag(a), np.diag(b))
+        return _hsic(trace, (aw * bw).sum(), aw.sum() * bw.sum(), n, unbiased)
 
-    return float(_ratio(hsic(gram_x, gram_y, kw, lw), hsic(gram_x, gram_x, kw, kw), hsic(gram_y, gram_y, lw, lw)))
+    return float(_ratio(hsic(upper_x, upper_y, kw, lw), hsic(upper_x, upper_x, kw, kw), hsic(upper_y, upper_y, lw, lw)))
 
 
 class CKA(Metric):
@@ -89,8 +91,9 @@ class CKA(Metric):
     """
 
     name: ClassVar[str] = "cka"
-    # 1.1: unbiased by default; subsets drawn as Brain-Score's (test_size only); 1.2: one pass as sums (last bits)
-    version: ClassVar[str] = "1.2"
+    # 1.1: unbiased by default; subsets drawn as Brain-Score's (test_size only); 1.2: one pass as sums (last bits);
+    # 1.3: one pass over the Grams' upper triangles (last bits)
+    version: ClassVar[str] = "1.3"
     defaults: ClassVar[dict[str, Any]] = {"kernel": "linear", "estimator": "unbiased", **SUBSET_DEFAULTS}
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
@@ -103,12 +106,12 @@ class CKA(Metric):
                        "parameters.estimator", "BAD_PARAMETER")
         data = align(source, target, check_constant_target=False)
         unbiased = p["estimator"] == "unbiased"
-        gram_x, gram_y = gram(data.source), gram(data.target)  # column-centred: CKA is shift-invariant
         subsets = stimulus_subsets(data, p)
-        if subsets is None:
-            value = linear_cka(gram_x, gram_y, unbiased, overwrite=True)  # our own Grams: no copies
+        if subsets is None:  # column-centred Grams (CKA is shift-invariant), our own: no copies
+            value = linear_cka(gram_upper(data.source), gram_upper(data.target), unbiased, overwrite=True)
             return Score(value=value, error=0.0, metric=self.name, version=self.version, parameters=dict(p),
                          per_split=np.array([value]))
+        gram_x, gram_y = gram(data.source), gram(data.target)
         masks = np.zeros((len(subsets), gram_x.shape[0]), dtype=bool)
         for i, rows in enumerate(subsets):
             masks[i, rows] = True
