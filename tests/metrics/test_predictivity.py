@@ -131,3 +131,14 @@ def test_neuron_to_neuron_skips_training_constant_columns_and_takes_the_first_of
     np.testing.assert_array_equal(prediction[:, 0], y[40:, 0])
     with pytest.raises(MetricError, match="no source column varies.*split 0"):
         neuron_to_neuron_predictions(Rows(np.ones((60, 4)), np.arange(60)), y, splits, np.arange(3))
+
+
+@pytest.mark.parametrize("n, rounding", [(1, None), (2, None), (41, None), (168, None), (168, 1)])  # odd, even, ties
+def test_one_split_bootstrap_error_is_the_std_of_resampled_medians(n, rounding):
+    """The fixed split's error: the std of np.median over the seeded resamples, bit for bit, though no
+    resample is sorted (the medians come from order statistics of the drawn positions)."""
+    from braindock.metrics.predictivity import FIXED_SPLIT_BOOTSTRAPS, _bootstrap_median_error
+    values = np.random.default_rng(n).normal(size=n)
+    values = values if rounding is None else np.round(values, rounding)
+    samples = np.random.default_rng(7).integers(0, n, size=(FIXED_SPLIT_BOOTSTRAPS, n))
+    assert _bootstrap_median_error(values, 7) == float(np.median(values[samples], axis=1).std(ddof=1))
