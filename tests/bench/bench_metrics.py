@@ -24,14 +24,13 @@ import tempfile
 import time
 import tracemalloc
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.linalg
 import scipy.stats
 from braindock.metrics import get_ceiling, get_metric
 from braindock.metrics.gram import gram, gram_upper
-from braindock.metrics.rsa import PARALLEL_RANKS, upper_triangle
+from braindock.metrics.rsa import side_by_side, upper_triangle
 from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
@@ -210,13 +209,8 @@ def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: n
     def triangle(values):
         return upper_triangle(gram(values, row_means=values.mean(axis=1)))
 
-    def sort_all(*vectors):
-        """np.sort of each, two at a time on threads wherever the metrics rank two at a time (the rule of
-        rsa.centred_ranks_of), else one after the other."""
-        if vectors[0].size < PARALLEL_RANKS or len(os.sched_getaffinity(0)) < 2:
-            return [np.sort(v) for v in vectors]
-        with ThreadPoolExecutor(max_workers=2) as workers:
-            return list(workers.map(np.sort, vectors))
+    def sort_all(*vectors):  # two at a time wherever the metrics rank two at a time
+        return side_by_side(np.sort, vectors)
 
     def rdm():
         sort_all(triangle(source), triangle(target))

@@ -436,10 +436,10 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     if not (np.isfinite(estimate).all() and np.isfinite(slack).all()):
         return np.array([direct(a) for a in alphas])
     candidates = np.flatnonzero(estimate - slack <= np.min(estimate + slack))
-    errors = estimate.copy()  # beyond the candidates: the estimate (not the minimum)
-    for i in candidates if candidates.size > 1 else ():
-        errors[i] = direct(alphas[i])
-    return errors
+    if candidates.size > 1:  # beyond the candidates (or for a sole one): the estimate
+        for i in candidates:
+            estimate[i] = direct(alphas[i])
+    return estimate
 
 
 def _top_eigenvector(m: np.ndarray) -> np.ndarray:

@@ -144,15 +144,20 @@ def upper_triangle_ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def centred_ranks_of(*vectors: np.ndarray) -> list[np.ndarray]:
-    """centred_ranks of each vector: side by side on two threads when they hold PARALLEL_RANKS values or more
-    and the process may use two cores (numpy's sort, scatter and ufuncs release the GIL; the same ranks as one
+def side_by_side(function, vectors) -> list:
+    """`function` of each vector: two at a time on two threads when they hold PARALLEL_RANKS values or more and
+    the process may use two cores (numpy's sort, scatter and ufuncs release the GIL; the same results as one
     after the other), else one after the other (handing the GIL back and forth costs more than a second core
     saves). A pool per call: a pool kept across calls would have no threads in a forked child."""
     if len(vectors) < 2 or vectors[0].size < PARALLEL_RANKS or len(os.sched_getaffinity(0)) < 2:
-        return [centred_ranks(v) for v in vectors]
+        return [function(v) for v in vectors]
     with ThreadPoolExecutor(max_workers=2) as workers:
-        return list(workers.map(centred_ranks, vectors))
+        return list(workers.map(function, vectors))
+
+
+def centred_ranks_of(*vectors: np.ndarray) -> list[np.ndarray]:
+    """centred_ranks of each vector, side by side when they are large (`side_by_side`)."""
+    return side_by_side(centred_ranks, vectors)
 
 
 def centred_ranks(values: np.ndarray) -> np.ndarray:
