@@ -303,6 +303,7 @@ spec = importlib.util.spec_from_file_location("bench", {path!r})
 bench = importlib.util.module_from_spec(spec); spec.loader.exec_module(bench)
 call = bench.cold_call({size!r}, {label!r})
 imported = time.perf_counter() - start
+time.sleep(bench.SETTLE)
 times, faults = [], []
 for _ in range(4):
     f = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
@@ -311,11 +312,14 @@ for _ in range(4):
 print(json.dumps({{"imported": imported, "times": times, "faults": faults}}))
 """
 COLD_LIMIT = 1.5  # the first call in a fresh process within this many times the later ones
+# seconds between making the inputs and the first call: numpy's OpenBLAS (the inputs' products) keeps its threads
+# spinning for a while after a call (0.1-0.2 s here), against the metric's (scipy's) on the same two cores
+SETTLE = 0.5
 
 
 def run_cold(sizes, only):
-    """Each metric and ceiling in a fresh process: its first call against the best of the next three (same
-    inputs), and the page faults of each (MB of 4 KB pages: memory the process touches for the first time, which
+    """Each metric and ceiling in a fresh process: its first call, SETTLE seconds after its inputs are made,
+    against the best of the next three (same inputs), and the page faults of each (MB of 4 KB pages: memory the process touches for the first time, which
     the later calls reuse); the last line names those above COLD_LIMIT."""
     import json
     import resource

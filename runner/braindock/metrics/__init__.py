@@ -6,7 +6,8 @@ memory-mapped activations), splits / subsets (cross-validation), regression
 (kernel PLS / ridge / ridge-CV / OLS), neuron_to_neuron, predictivity, cka, rsa, behavior (I1, I1n, I2n),
 ceilings (internal consistency, extrapolation, RSA between subjects), error_consistency (label task),
 odd_one_out (triplets), accuracy (engineering: label task against the truth), normalization, stats, memory
-(malloc thresholds: freed arrays reused, not faulted in again; set when this package is imported).
+(malloc thresholds: freed arrays reused, not faulted in again; a heap and BLAS buffers faulted in once, when this
+package is imported, not in the first call).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .ceilings import ExtrapolationCeiling, InternalConsistency, RSACeiling
 from .cka import CKA
 from .error_consistency import ErrorConsistency, ErrorConsistencyHumans
 from .language import NoCeiling, Perplexity, ReadingTimeConsistency, ReadingTimePredictivity
-from .memory import keep_freed_memory
+from .memory import fault_in
 from .normalization import NORMALIZATIONS, normalize
 from .odd_one_out import OddOneOutAgreement, OddOneOutNoiseCeiling
 from .predictivity import NeuralPredictivity
@@ -27,7 +28,7 @@ from .rsa import RDMSimilarity
 __all__ = ["METRICS", "CEILINGS", "NORMALIZATIONS", "get_metric", "get_ceiling", "normalize",
            "Score", "Metric", "Ceiling"]
 
-keep_freed_memory()
+fault_in()
 
 
 def _registry(kind: str, classes) -> dict:
