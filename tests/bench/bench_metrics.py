@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg
 import scipy.stats
 from braindock.metrics import get_ceiling, get_metric
-from braindock.metrics.gram import gram, gram_upper
+from braindock.metrics.gram import gram, gram_triangle
 from braindock.metrics.rsa import side_by_side, upper_triangle
 from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
@@ -235,7 +235,7 @@ def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: n
     def ridgecv_split():
         scipy.linalg.eigh(training_gram(), driver="evd", overwrite_a=True, check_finite=False)  # LAPACK's fastest
 
-    return {"cka": lambda: (gram_upper(source), gram_upper(target)), "rdm": rdm, "rsa_ceiling": rsa_ceiling,
+    return {"cka": lambda: (gram_triangle(source), gram_triangle(target)), "rdm": rdm, "rsa_ceiling": rsa_ceiling,
             "ridge_split": ridge_split, "ridgecv_split": ridgecv_split}
 
 

@@ -8,7 +8,7 @@ import xarray as xr
 
 from .alignment import align, fail
 from .base import Metric, Score
-from .gram import gram, gram_upper, matmul
+from .gram import gram, gram_triangle, matmul
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
@@ -64,7 +64,7 @@ def subset_ckas(gram_x: np.ndarray, gram_y: np.ndarray, masks: np.ndarray, unbia
 
 
 def linear_cka(upper_x: np.ndarray, upper_y: np.ndarray, unbiased: bool = False, overwrite: bool = False) -> float:
-    """CKA from the upper triangles (diagonal included, zeros below: `gram.gram_upper`) of the linear Grams
+    """CKA from the upper triangles (diagonal included, zeros below: `gram.gram_triangle`) of the linear Grams
     X X^T and Y Y^T of the same stimuli (overwrite: as `subset_ckas`): its formulas with every stimulus in the
     subset (w = 1), as plain sums over one triangle (each off-diagonal term twice), never mirrored."""
     if unbiased:
@@ -108,7 +108,7 @@ class CKA(Metric):
         unbiased = p["estimator"] == "unbiased"
         subsets = stimulus_subsets(data, p)
         if subsets is None:  # column-centred Grams (CKA is shift-invariant), our own: no copies
-            value = linear_cka(gram_upper(data.source), gram_upper(data.target), unbiased, overwrite=True)
+            value = linear_cka(gram_triangle(data.source), gram_triangle(data.target), unbiased, overwrite=True)
             return Score(value=value, error=0.0, metric=self.name, version=self.version, parameters=dict(p),
                          per_split=np.array([value]))
         gram_x, gram_y = gram(data.source), gram(data.target)

@@ -63,19 +63,21 @@ def gram(values, row_means: np.ndarray | None = None) -> np.ndarray:
     Column-centred: the linear kernel, for fits that are invariant to shifting the features (regression,
     CKA). Row-centred: covariances between stimuli (RDMs). Accumulated block by block with BLAS syrk.
     """
-    return symmetric_from_upper(gram_upper(values, row_means))
+    return symmetric_from_upper(gram_triangle(values, row_means))
 
 
-def gram_upper(values, row_means: np.ndarray | None = None) -> np.ndarray:
-    """`gram` as BLAS leaves it: a Fortran-ordered array whose upper triangle (diagonal included) holds X X^T
-    and whose strict lower triangle is zero, for callers that read one triangle only."""
+def gram_triangle(values, row_means: np.ndarray | None = None, lower: bool = False) -> np.ndarray:
+    """`gram` as BLAS leaves it, for callers that read one triangle only: a Fortran-ordered array whose upper
+    (or, with `lower`, lower) triangle, diagonal included, holds X X^T, the other triangle zero. The transpose
+    of the lower one is a C array holding the upper triangle, read row by row from contiguous memory (an RDM's
+    pairs: twice as fast as from the Fortran upper triangle); syrk gives the same bits in either triangle."""
     values = as_rows(values)
     n = values.shape[0]
     total = np.zeros((n, n), order="F")
     for _, block in values.blocks():
         block = block - (block.mean(axis=0) if row_means is None else row_means[:, None])
-        # syrk on the transposed (Fortran-ordered) view: total += block @ block.T, upper triangle only
-        total = blas.dsyrk(1.0, block.T, beta=1.0, c=total, trans=1, overwrite_c=1)
+        # syrk on the transposed (Fortran-ordered) view: total += block @ block.T, one triangle only
+        total = blas.dsyrk(1.0, block.T, beta=1.0, c=total, trans=1, lower=int(lower), overwrite_c=1)
     return total
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -10,7 +11,7 @@ import xarray as xr
 
 from .alignment import align, fail, preview
 from .base import Metric, Score
-from .gram import as_rows, gram_upper, strict_upper
+from .gram import as_rows, gram_triangle, strict_upper
 from .stats import standard_error
 from .subsets import SUBSET_DEFAULTS, stimulus_subsets
 
@@ -31,7 +32,8 @@ def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
         raise fail(f"{role} response is constant across features for stimulus_id {preview(ids[constant])}; "
                    f"its RDM row is undefined", f"{role}.stimulus_id={ids[constant][0]}", "CONSTANT_STIMULUS",
                    fix=f"drop those stimuli or check the {role}")
-    matrix = gram_upper(values, row_means=sums / values.shape[1])  # covariance, then in place (n x n can be large)
+    # the covariance's upper triangle in a C array, normalised in place (n x n can be large)
+    matrix = gram_triangle(values, row_means=sums / values.shape[1], lower=True).T
     std = np.sqrt(np.diag(matrix))
     matrix /= std[:, None]
     matrix /= std[None, :]
@@ -89,6 +91,21 @@ class SubsetRanks:
         return first + end + 1
 
 
+def positions(start: int, size: int, dtype) -> np.ndarray:
+    """np.arange(start, start + size, dtype=dtype), read-only; kept for sizes below PARALLEL_RANKS (an RSA
+    ceiling over S subjects ranks 2 S + 1 triangles of one size: made once, not for every ranking)."""
+    if size >= PARALLEL_RANKS:
+        return np.arange(start, start + size, dtype=dtype)
+    return _kept_positions(start, size, np.dtype(dtype))
+
+
+@lru_cache(maxsize=4)
+def _kept_positions(start: int, size: int, dtype: np.dtype) -> np.ndarray:
+    kept = np.arange(start, start + size, dtype=dtype)
+    kept.flags.writeable = False
+    return kept
+
+
 def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
     """(order, starts): the permutation that sorts float64 `values`, and where each run of equal values starts.
 
@@ -101,7 +118,7 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
     if values.min(initial=0.0) < 0:  # (never for an RDM: 1 - r >= 0)
         keys ^= (keys >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)  # negative floats ordered as integers too
     keys &= ~np.int64((1 << shift) - 1)
-    np.bitwise_or(keys, np.arange(size, dtype=index), out=keys)
+    np.bitwise_or(keys, positions(0, size, index), out=keys)
     keys.sort()
     high = keys >> shift
     near = np.flatnonzero(high[1:] == high[:-1])  # neighbours that may be out of order or tied
@@ -135,7 +152,7 @@ def upper_triangle_ranks(values: np.ndarray) -> np.ndarray:
     order, starts = _sort(np.ascontiguousarray(values, dtype=np.float64), np.intp)
     ranks = np.empty(values.size)
     if starts.all():
-        ranks[order] = np.arange(1, values.size + 1, dtype=np.float64)
+        ranks[order] = positions(1, values.size, np.float64)
         return ranks
     first = np.flatnonzero(starts)
     ends = np.r_[first[1:], values.size]
@@ -167,15 +184,23 @@ def centred_ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Pearson r of two `centred_ranks` (Spearman r of what they rank) from three dot products: no temporaries
-    of the triangles' size. NaN when one is constant. einsum, not BLAS: numpy's BLAS pool, woken next to
-    scipy's (the Grams), would halve the speed of both."""
-    def dot(u, v):
-        return np.einsum("i,i->", u, v)
+def _dot(u: np.ndarray, v: np.ndarray) -> float:
+    """einsum, not BLAS: numpy's BLAS pool, woken next to scipy's (the Grams), would halve the speed of both."""
+    return np.einsum("i,i->", u, v)
 
+
+class Ranked:
+    """`centred_ranks` with their sum of squares, computed once for every correlation they enter."""
+
+    def __init__(self, ranks: np.ndarray):
+        self.ranks, self.square = ranks, _dot(ranks, ranks)
+
+
+def rank_correlation(a: Ranked, b: Ranked) -> float:
+    """Pearson r of two `centred_ranks` (Spearman r of what they rank) from dot products: no temporaries of the
+    triangles' size. NaN when one is constant."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return float(np.clip(dot(a, b) / np.sqrt(dot(a, a) * dot(b, b)), -1.0, 1.0))
+        return float(np.clip(_dot(a.ranks, b.ranks) / np.sqrt(a.square * b.square), -1.0, 1.0))
 
 
 def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
@@ -228,7 +253,7 @@ class RDMSimilarity(Metric):
         subsets = stimulus_subsets(data, p)
         triangles = (rdm(data.source, data.stimulus_ids, "source"), rdm(data.target, data.stimulus_ids, "target"))
         if subsets is None:  # one comparison: the two triangles' ranks (one sort each), no per-pair tables
-            per_split = np.array([rank_correlation(*centred_ranks_of(*triangles))])
+            per_split = np.array([rank_correlation(*map(Ranked, centred_ranks_of(*triangles)))])
         else:
             n = data.stimulus_ids.size
             masks = [np.isin(np.arange(n), rows) for rows in subsets]
