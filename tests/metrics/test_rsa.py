@@ -103,3 +103,17 @@ def test_ranks_side_by_side_equal_ranks_one_after_the_other(monkeypatch):
     assert len(threads) == 1 + 3 + 1 and all(kw["max_workers"] == 2 for kw in threads)
     assert parallel[0].value == serial[0].value and parallel[0].details == serial[0].details
     assert parallel[1].value == serial[1].value
+
+
+@pytest.mark.parametrize("levels", [None, 1000])  # without and with ties
+def test_rank_dot_products_below_the_exact_bound_are_exact(levels):
+    """Below EXACT_DOT values the dot product of two centred rankings (scipy's BLAS there) is the exact integer
+    sum, and so the same bits as einsum's one order, with ties and without."""
+    import braindock.metrics.rsa as rsa
+    rng = np.random.default_rng(5)
+    size = rsa.EXACT_DOT - 1
+    values = [rng.random(size) if levels is None else np.floor(rng.random(size) * levels) for _ in range(2)]
+    a, b = (rsa.centred_ranks(v) for v in values)
+    exact = int(np.dot((2 * a).astype(np.int64), (2 * b).astype(np.int64))) / 4  # integer arithmetic, exact
+    assert rsa._dot(a, b) == exact == np.einsum("i,i->", a, b)
+    assert rsa._dot(a, a) == int(np.dot((2 * a).astype(np.int64), (2 * a).astype(np.int64))) / 4
