@@ -319,8 +319,8 @@ SETTLE = 0.5
 
 def run_cold(sizes, only):
     """Each metric and ceiling in a fresh process: its first call, SETTLE seconds after its inputs are made,
-    against the best of the next three (same inputs), and the page faults of each (MB of 4 KB pages: memory the process touches for the first time, which
-    the later calls reuse); the last line names those above COLD_LIMIT."""
+    against the best of the next three (same inputs), and the page faults of each (MB of 4 KB pages: memory the
+    process touches for the first time, which the later calls reuse); the last line names those above COLD_LIMIT."""
     import json
     import resource
     import subprocess

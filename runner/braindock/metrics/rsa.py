@@ -93,7 +93,7 @@ class SubsetRanks:
         return first + end + 1
 
 
-def positions(start: int, size: int, dtype) -> np.ndarray:
+def _positions(start: int, size: int, dtype) -> np.ndarray:
     """np.arange(start, start + size, dtype=dtype), read-only; kept for sizes below PARALLEL_RANKS (an RSA
     ceiling over S subjects ranks 2 S + 1 triangles of one size: made once, not for every ranking)."""
     if size >= PARALLEL_RANKS:
@@ -120,7 +120,7 @@ def _sort(values: np.ndarray, index) -> tuple[np.ndarray, np.ndarray]:
     if values.min(initial=0.0) < 0:  # (never for an RDM: 1 - r >= 0)
         keys ^= (keys >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)  # negative floats ordered as integers too
     keys &= ~np.int64((1 << shift) - 1)
-    np.bitwise_or(keys, positions(0, size, index), out=keys)
+    np.bitwise_or(keys, _positions(0, size, index), out=keys)
     keys.sort()
     high = keys >> shift
     near = np.flatnonzero(high[1:] == high[:-1])  # neighbours that may be out of order or tied
@@ -154,7 +154,7 @@ def upper_triangle_ranks(values: np.ndarray) -> np.ndarray:
     order, starts = _sort(np.ascontiguousarray(values, dtype=np.float64), np.intp)
     ranks = np.empty(values.size)
     if starts.all():
-        ranks[order] = positions(1, values.size, np.float64)
+        ranks[order] = _positions(1, values.size, np.float64)
         return ranks
     first = np.flatnonzero(starts)
     ends = np.r_[first[1:], values.size]
