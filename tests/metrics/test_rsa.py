@@ -65,8 +65,8 @@ def test_constant_stimulus_named():
 
 
 def test_rdm_triangle_is_corrcoef_upper_triangle_bit_for_bit():
-    """The RDM is normalised on its triangle only: the same bits as the whole matrix's upper triangle, as
-    1 - numpy.corrcoef would give (up to its rounding), for an in-memory array and for Rows."""
+    """With more features than stimuli the RDM is normalised as the whole matrix would be: the same bits as its
+    upper triangle, as 1 - numpy.corrcoef would give (up to its rounding), for an in-memory array and for Rows."""
     from braindock.metrics.gram import Rows, gram
     from braindock.metrics.rsa import rdm
     rng = np.random.default_rng(5)
@@ -79,6 +79,21 @@ def test_rdm_triangle_is_corrcoef_upper_triangle_bit_for_bit():
     np.testing.assert_array_equal(rdm(x, ids, "source"), whole[upper])
     np.testing.assert_array_equal(rdm(Rows(x, np.arange(40)), ids, "source"), whole[upper])
     np.testing.assert_allclose(rdm(x, ids, "source"), (1.0 - np.corrcoef(x))[upper], atol=1e-13)
+
+
+def test_rdm_with_fewer_features_than_stimuli_is_corrcoef():
+    """With fewer features than stimuli the rows are scaled before the Gram instead of the Gram after it: still
+    1 - numpy.corrcoef's upper triangle to rounding, for an array and for Rows picking rows out of order."""
+    from braindock.metrics.gram import Rows
+    from braindock.metrics.rsa import rdm
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(50, 7)) * rng.uniform(0.1, 100.0, size=(50, 1)) + rng.normal(size=(50, 1)) * 10
+    ids = np.array([f"s{i}" for i in range(50)])
+    upper = np.triu_indices(50, 1)
+    np.testing.assert_allclose(rdm(x, ids, "source"), (1.0 - np.corrcoef(x))[upper], rtol=0, atol=1e-14)
+    order = rng.permutation(50)
+    np.testing.assert_allclose(rdm(Rows(x, order), ids, "source"), (1.0 - np.corrcoef(x[order]))[upper], rtol=0,
+                               atol=1e-14)
 
 
 def test_ranks_side_by_side_equal_ranks_one_after_the_other(monkeypatch):

@@ -266,7 +266,8 @@ class RSACeiling(Ceiling):
     """
 
     name: ClassVar[str] = "rsa_ceiling"
-    version: ClassVar[str] = "1.1"  # 1.1: Spearman r from dot products of centred ranks (last bits)
+    # 1.1: Spearman r from dot products of centred ranks (last bits); 1.2: RDMs as rsa.rdm 1.4 (last bits)
+    version: ClassVar[str] = "1.2"
     defaults: ClassVar[dict[str, Any]] = {"subject_coord": "subject"}
 
     def __call__(self, assembly: xr.DataArray) -> Score:

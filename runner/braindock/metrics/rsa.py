@@ -1,6 +1,7 @@
 """Representational similarity: 1 - Pearson RDMs compared by Spearman r over their upper triangles."""
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -23,25 +24,36 @@ EXACT_DOT = 300_000  # n (n^2 - 1) / 12 <= 2^51 (multiples of 1/4 held exactly):
 def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
     """The upper triangle (row by row, diagonal excluded) of the RDM: 1 - Pearson correlation between stimuli
     (rows) across features (Kriegeskorte et al. 2008), as numpy.corrcoef; `values` is an array or `gram.Rows`,
-    read block by block. Only the triangle is normalised, and the matrix is never made symmetric."""
+    read block by block. The matrix is never made symmetric; what is normalised is the cheaper of the two: the
+    stimuli's centred rows (n x features) when there are fewer features than stimuli, else the covariances."""
     values = as_rows(values)
-    sums, low, high = 0.0, np.inf, -np.inf
-    for _, block in values.blocks():
-        sums = sums + block.sum(axis=1)
-        low, high = np.minimum(low, block.min(axis=1)), np.maximum(high, block.max(axis=1))
-    constant = high == low
+    n, features = values.shape
+    if features < n:
+        rows = np.asfortranarray(values.dense())  # reductions along few columns: 4x faster column by column
+        _require_varying(rows.min(axis=1) == rows.max(axis=1), ids, role)
+        rows -= rows.mean(axis=1, keepdims=True)
+        rows /= np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
+        matrix = gram_triangle(rows, row_means=np.zeros(n), lower=True).T  # correlations: upper triangle, C order
+    else:
+        sums, low, high = 0.0, np.inf, -np.inf
+        for _, block in values.blocks():
+            sums = sums + block.sum(axis=1)
+            low, high = np.minimum(low, block.min(axis=1)), np.maximum(high, block.max(axis=1))
+        _require_varying(high == low, ids, role)
+        matrix = gram_triangle(values, row_means=sums / features, lower=True).T  # covariances, as above
+        std = np.sqrt(np.diag(matrix))
+        matrix /= std[:, None]
+        matrix /= std[None, :]
+    triangle = upper_triangle(matrix)
+    np.clip(triangle, -1.0, 1.0, out=triangle)
+    return np.subtract(1.0, triangle, out=triangle)
+
+
+def _require_varying(constant: np.ndarray, ids: np.ndarray, role: str) -> None:
     if constant.any():
         raise fail(f"{role} response is constant across features for stimulus_id {preview(ids[constant])}; "
                    f"its RDM row is undefined", f"{role}.stimulus_id={ids[constant][0]}", "CONSTANT_STIMULUS",
                    fix=f"drop those stimuli or check the {role}")
-    # the covariance's upper triangle in a C array, normalised in place (n x n can be large)
-    matrix = gram_triangle(values, row_means=sums / values.shape[1], lower=True).T
-    std = np.sqrt(np.diag(matrix))
-    matrix /= std[:, None]
-    matrix /= std[None, :]
-    triangle = upper_triangle(matrix)
-    np.clip(triangle, -1.0, 1.0, out=triangle)
-    return np.subtract(1.0, triangle, out=triangle)
 
 
 def upper_triangle(matrix: np.ndarray) -> np.ndarray:
@@ -203,9 +215,9 @@ class Ranked:
 
 def rank_correlation(a: Ranked, b: Ranked) -> float:
     """Pearson r of two `centred_ranks` (Spearman r of what they rank) from dot products: no temporaries of the
-    triangles' size. NaN when one is constant."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return float(np.clip(_dot(a.ranks, b.ranks) / np.sqrt(a.square * b.square), -1.0, 1.0))
+    triangles' size. NaN when one is constant. In Python floats: numpy's scalar clip and errstate took 2/3 of it."""
+    scale = a.square * b.square
+    return min(max(float(_dot(a.ranks, b.ranks)) / math.sqrt(scale), -1.0), 1.0) if scale > 0 else math.nan
 
 
 def subset_spearman(a: SubsetRanks, b: SubsetRanks, masks) -> np.ndarray:
@@ -246,8 +258,9 @@ class RDMSimilarity(Metric):
 
     name: ClassVar[str] = "rdm"
     # 1.1: cross-validated subsets as Brain-Score draws them (test_size only); 1.2: single pass as Pearson r of the
-    # triangles' ranks (last bits); 1.3: that Pearson r from dot products of centred ranks (last bits)
-    version: ClassVar[str] = "1.3"
+    # triangles' ranks (last bits); 1.3: that Pearson r from dot products of centred ranks (last bits); 1.4: with
+    # fewer features than stimuli, the RDM from rows scaled to unit norm (last bits)
+    version: ClassVar[str] = "1.4"
     defaults: ClassVar[dict[str, Any]] = dict(SUBSET_DEFAULTS)
 
     def __call__(self, source: xr.DataArray, target: xr.DataArray) -> Score:
