@@ -1,7 +1,7 @@
 """Parity check: braindock's metrics against Brain-Score vision 2.4.2's own implementations, same inputs.
 
     python tests/parity/compare.py --brainscore-python PATH [--json] [--keep DIR] [--tolerance 0.005]
-                                   [--size {parity,small,large}] [--metrics a,b,...] [--memory]
+                                   [--size {parity,small,large}] [--metrics a,b,...] [--memory] [--rounds N]
 
 Runs in braindock's environment (`nox -s parity` sets everything up). It generates deterministic inputs,
 saves them to a folder, runs brainscore_side.py with the Brain-Score venv's python (PATH, or
@@ -18,6 +18,10 @@ than the tolerance (statistical rows: and by more than 3 standard errors) or Bra
   and print its peak above the level at the start of that call (Brain-Score, ours, in MB), and which rows peak
   above Brain-Score's. Python objects and numpy buffers count, BLAS/LAPACK workspaces on neither side. The
   timed call stays untraced; the exit code does not depend on memory.
+
+--rounds N: run the two sides in turn N times (Brain-Score's, ours, the floors; again) and keep each row's
+  shortest time per side: a machine whose speed drifts between one side's run and the other's then slows both.
+  Scores and memory come from the first round.
 
 --size parity (default): small inputs (320 stimuli of 8 objects x 600 features; 40 neuroids x 10
   repetitions; 8 objects x 12 images with 20 2AFC trials per image and distractor); RidgeCV over
@@ -533,6 +537,12 @@ def table(rows: list[dict], tolerance: float, memory: bool = False) -> str:
     return "\n".join(lines)
 
 
+def shortest(measures: list[dict], key: str) -> float | None:
+    """The shortest of the rounds' times for `key` (None where a round has none: not timed, or failed)."""
+    times = [m.get(key) for m in measures]
+    return None if any(t is None for t in times) else min(times)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--brainscore-python", default=os.environ.get("BRAINSCORE_PYTHON"),
@@ -547,7 +557,11 @@ def main(argv=None) -> int:
                                                       "or =key for that key alone, e.g. ridge,cka_cv,=rdm")
     parser.add_argument("--memory", action="store_true", help="also the tracemalloc peak of one more, untimed call "
                                                               "of each metric on both sides")
+    parser.add_argument("--rounds", type=int, default=1, help="run both sides this many times in turn and keep each "
+                                                              "row's shortest time on each side over the rounds")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds {args.rounds}: give 1 or more")
     if not args.brainscore_python:
         parser.error("--brainscore-python (or $BRAINSCORE_PYTHON) is required: `nox -s parity` sets it up")
     selected = select([token for token in args.metrics.split(",") if token])
@@ -569,18 +583,28 @@ def main(argv=None) -> int:
         options = {"cases": brainscore_cases(selected), "ridgecv_alphas": [float(a) for a in DEFAULT_RIDGECV_ALPHAS],
                    "ceiling_skipna": True, "memory": args.memory}
     load_before = os.getloadavg()
+    bs_seconds = our_seconds = 0.0
+    their_rounds, our_rounds, floor_rounds = [], [], []
     with tempfile.TemporaryDirectory(prefix="parity-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         write_inputs(folder, source, target, every, probabilities, trials, options)
-        start = time.perf_counter()
-        theirs = run_brainscore(args.brainscore_python, folder)
-        bs_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    our_scores, our_timings, our_peaks = ours(source, target, every, probabilities, trials, theirs, selected,
-                                              args.memory)
-    our_seconds = time.perf_counter() - start
-    floors = floor_seconds(source, target, selected)
+        for round_ in range(args.rounds):  # the sides in turn; scores and memory from the first round
+            if round_:
+                (folder / "options.json").write_text(json.dumps({**options, "memory": False}))
+            start = time.perf_counter()
+            their_rounds.append(run_brainscore(args.brainscore_python, folder))
+            bs_seconds += time.perf_counter() - start
+            start = time.perf_counter()
+            our_rounds.append(ours(source, target, every, probabilities, trials, their_rounds[0], selected,
+                                   args.memory and not round_))
+            our_seconds += time.perf_counter() - start
+            floor_rounds.append(floor_seconds(source, target, selected))
+    theirs, (our_scores, _, our_peaks) = their_rounds[0], our_rounds[0]
+    theirs = {case: {**result, "seconds": shortest([r.get(case) or {} for r in their_rounds], "seconds")}
+              if isinstance(result, dict) and "seconds" in result else result for case, result in theirs.items()}
+    our_timings = {key: shortest([timings for _, timings, _ in our_rounds], key) for key in our_rounds[0][1]}
+    floors = {key: shortest(floor_rounds, key) for key in floor_rounds[0]}
     load_after = os.getloadavg()
     rows = compare(our_scores, theirs, args.tolerance, our_timings, our_peaks, floors)
     checked = [r for r in rows if r["kind"] != "info"]
@@ -595,12 +619,12 @@ def main(argv=None) -> int:
                           "versions": theirs.get("_versions"),
                           "seconds": {"brainscore": bs_seconds, "braindock": our_seconds},
                           "load_average": {"before": load_before, "after": load_after, "cores": os.cpu_count()},
-                          "ok": not failed}, indent=1))
+                          "rounds": args.rounds, "ok": not failed}, indent=1))
     else:
         versions = theirs.get("_versions", {})
         print(f"braindock vs brainscore_vision {versions.get('brainscore_vision')} "
               f"(brainscore_core {versions.get('brainscore_core')}); Brain-Score side {bs_seconds:.1f} s, "
-              f"ours {our_seconds:.1f} s")
+              f"ours {our_seconds:.1f} s" + (f" ({args.rounds} rounds)" if args.rounds > 1 else ""))
         print(f"size {args.size}: {shape}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
               f"{os.cpu_count()} cores")
         print(table(rows, args.tolerance, args.memory))

@@ -5,7 +5,7 @@ import time
 import tracemalloc
 
 import numpy as np
-from compare import memory_summary, select, speed_summary
+from compare import memory_summary, select, shortest, speed_summary
 from measure import peak_bytes, seconds_of
 
 MB8 = 8_000_000  # bytes of np.ones(1_000_000) (float64)
@@ -96,3 +96,9 @@ def test_every_floor_runs_with_fewer_and_with_more_stimuli_than_features():
         assert set(FLOOR_OF.values()) <= set(floors)
         for floor in floors.values():
             floor()
+
+
+def test_rounds_keep_each_rows_shortest_time_and_none_where_a_round_has_none():
+    rounds = [{"cka": 0.9, "rdm": 0.2, "pls": None}, {"cka": 0.5, "rdm": 0.4, "pls": 3.0}]
+    assert [shortest(rounds, key) for key in ("cka", "rdm", "pls")] == [0.5, 0.2, None]
+    assert shortest([{"cka": 0.3}, {}], "cka") is None  # a round that did not time it (failed)
