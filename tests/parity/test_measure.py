@@ -46,7 +46,7 @@ def test_summary_names_the_rows_above_brainscore_and_counts_ties_as_within():
     assert "none above" in memory_summary(rows[:2])
 
 
-def test_a_short_call_is_timed_until_the_budget_and_the_shortest_counts_a_long_one_once(monkeypatch):
+def test_a_short_call_is_timed_until_the_budget_a_long_one_twice_a_very_long_one_once(monkeypatch):
     import measure
     calls = []
     monkeypatch.setattr(measure, "SHORT_S", 0.05)
@@ -61,8 +61,12 @@ def test_a_short_call_is_timed_until_the_budget_and_the_shortest_counts_a_long_o
     seconds_of(lambda: calls.append(1))
     assert len(calls) == measure.REPEATS  # at least REPEATS, whatever the budget
     calls.clear()
-    result, seconds = seconds_of(lambda: time.sleep(0.06) or calls.append(1) or len(calls))
-    assert result == 1 and len(calls) == 1 and seconds >= 0.06
+    monkeypatch.setattr(measure, "LONG_S", 0.1)
+    result, seconds = seconds_of(lambda: time.sleep(0.09 if not calls else 0.06) or calls.append(1) or len(calls))
+    assert result == 1 and len(calls) == 2 and 0.06 <= seconds < 0.09  # a long call twice: the shorter counts
+    calls.clear()
+    result, seconds = seconds_of(lambda: time.sleep(0.12) or calls.append(1) or len(calls))
+    assert result == 1 and len(calls) == 1 and seconds >= 0.12  # beyond LONG_S: once
 
 
 def test_metrics_tokens_match_substrings_and_an_equals_sign_one_key():
