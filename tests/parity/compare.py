@@ -8,7 +8,8 @@ saves them to a folder, runs brainscore_side.py with the Brain-Score venv's pyth
 $BRAINSCORE_PYTHON), scores the same inputs with braindock, and prints per metric: ours, Brain-Score,
 |diff|, the largest per-split |diff|, |diff| of the errors, whether both used the same splits, whether
 |diff| <= tolerance, and the wall time of the metric call on each side (measure.seconds_of: under 1 s, the
-shortest of at least 3 calls that take 1 s together; under 30 s, the shorter of two) with their ratio (Brain-Score / ours; rows derived from earlier scores are not timed: '-').
+shortest of at least 3 calls that take 1 s together; under 30 s, the shorter of two) with their ratio
+(Brain-Score / ours; rows derived from earlier scores are not timed: '-').
 For the one-pass rows (no splits to share work across: plain CKA/RDM, the RSA ceiling, the fixed-split ridge
 rows) it also times their floor, the work no exact method can skip (bench_metrics.floors), and prints how many
 floors each side takes; a row below 10x whose Brain-Score time is under 10 floors cannot reach 10x. Exit 1 when a compared metric differs by more
