@@ -30,7 +30,7 @@ def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
     n, features = values.shape
     if features < n:
         rows = np.asfortranarray(values.dense())  # reductions along few columns: 4x faster column by column
-        _require_varying(rows.min(axis=1) == rows.max(axis=1), ids, role)
+        _require_varying_stimuli(rows.min(axis=1) == rows.max(axis=1), ids, role)
         rows -= rows.mean(axis=1, keepdims=True)
         rows /= np.sqrt(np.einsum("ij,ij->i", rows, rows))[:, None]
         matrix = gram_triangle(rows, row_means=np.zeros(n), lower=True).T  # correlations: upper triangle, C order
@@ -39,7 +39,7 @@ def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
         for _, block in values.blocks():
             sums = sums + block.sum(axis=1)
             low, high = np.minimum(low, block.min(axis=1)), np.maximum(high, block.max(axis=1))
-        _require_varying(high == low, ids, role)
+        _require_varying_stimuli(high == low, ids, role)
         matrix = gram_triangle(values, row_means=sums / features, lower=True).T  # covariances, as above
         std = np.sqrt(np.diag(matrix))
         matrix /= std[:, None]
@@ -49,7 +49,9 @@ def rdm(values, ids: np.ndarray, role: str) -> np.ndarray:
     return np.subtract(1.0, triangle, out=triangle)
 
 
-def _require_varying(constant: np.ndarray, ids: np.ndarray, role: str) -> None:
+def _require_varying_stimuli(constant: np.ndarray, ids: np.ndarray, role: str) -> None:
+    """MetricError naming the stimuli (rows) whose response is `constant` across features (alignment's
+    require_varying checks the other way: neuroids constant across stimuli)."""
     if constant.any():
         raise fail(f"{role} response is constant across features for stimulus_id {preview(ids[constant])}; "
                    f"its RDM row is undefined", f"{role}.stimulus_id={ids[constant][0]}", "CONSTANT_STIMULUS",
