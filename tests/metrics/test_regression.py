@@ -170,6 +170,22 @@ def test_ridgecv_path_over_many_alphas_matches_sklearn(p):
     assert np.all(np.asarray(details["loo_mse"]) >= details["loo_mse"][best])
 
 
+@pytest.mark.parametrize("p", [40, 400])
+def test_ridgecv_path_with_a_repeated_alpha_takes_the_first_of_equal_minima(p):
+    """RidgeCV's alpha repeated in the list: no rounding bound can separate the two copies, so both are evaluated
+    directly (after the looser and the tighter bound alike leave them both) and the first is chosen, as RidgeCV."""
+    x, y, train, test = _data(160, p, 60, seed=4)
+    x = x * 30.0
+    best = RidgeCV(alphas=BRAINSCORE_ALPHAS).fit(x[train], y[train]).alpha_
+    at = BRAINSCORE_ALPHAS.index(best)
+    alphas = [*BRAINSCORE_ALPHAS[:at + 1], best, *BRAINSCORE_ALPHAS[at + 1:]]
+    (prediction, details), = held_out_predictions("ridgecv", Features(x), y, [(train, test)], alphas=alphas)
+    assert details["alpha"] == best and details["loo_mse"][at] == details["loo_mse"][at + 1]
+    assert int(np.argmin(details["loo_mse"])) == at
+    fitted = RidgeCV(alphas=alphas).fit(x[train], y[train])
+    assert np.abs(prediction - fitted.predict(x[test])).max() < 1e-8 * np.abs(y).max()
+
+
 def test_ridgecv_path_with_equal_eigenvalues_falls_back_and_stays_exact():
     """Orthogonal features of equal norm: all kernel eigenvalues equal, partial fractions undefined."""
     rng = np.random.default_rng(3)

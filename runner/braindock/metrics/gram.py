@@ -47,10 +47,19 @@ class Rows:
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b (C arrays) with scipy's BLAS, as the Gram. numpy and scipy load separate OpenBLAS builds whose
-    thread pools keep spinning after a call and halve each other's speed when calls alternate between them;
-    the metrics' large products therefore all go through scipy's."""
-    return blas.dgemm(1.0, a.T, b.T, trans_a=1, trans_b=1)  # .T: Fortran views of C arrays, no copies
+    """a @ b with scipy's BLAS, as the Gram, returned in Fortran order. numpy and scipy load separate OpenBLAS
+    builds whose thread pools keep spinning after a call and halve each other's speed when calls alternate
+    between them; the metrics' large products therefore all go through scipy's."""
+    (a, trans_a), (b, trans_b) = _fortran(a), _fortran(b)
+    return blas.dgemm(1.0, a, b, trans_a=trans_a, trans_b=trans_b)
+
+
+def _fortran(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """a as BLAS reads it without a copy: itself (Fortran order), or the Fortran view of its transpose (C
+    order), flagged for BLAS to transpose back; only other strides are copied. Same bits either way."""
+    if a.flags.f_contiguous:
+        return a, 0
+    return (a.T, 1) if a.flags.c_contiguous else (np.asfortranarray(a), 0)
 
 
 def as_rows(values) -> Rows:

@@ -413,11 +413,12 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     norms += 2.0 * matmul(vz, w)
     del vz
     # the rounding of V D is at most that of the sums over |V| |D|, and by Cauchy-Schwarz (|V| |D|)_ik <=
-    # |V_i| |D_k| (row and column 2-norms): a bound that needs no second stimuli x components^2 product
+    # |V_i| |D_k| (row and column 2-norms): a bound that needs no second stimuli x components^2 product. Its
+    # term sum_k |V_ik| |D_k| w_k is bounded once more by Cauchy-Schwarz, |V_i| |D w| (no product at all); only
+    # if that looser bound leaves several candidates is the term itself computed (`tight`)
     row_norms = np.sqrt(squares.sum(axis=1))
     column_norms = np.sqrt(np.einsum("lk,lk->k", d, d))
     del d
-    bound += 2.0 * row_norms[:, None] * matmul(np.abs(vectors) * column_norms, w)
     diagonal2 = matmul(squares, w)
     if not full_rank:
         r_out = matmul(outside, np.ascontiguousarray(projected.T))  # V * R
@@ -429,15 +430,24 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
         norms += outside_norms
         bound += outside_norms
         diagonal2 += h[:, None] / alphas
-    bound *= 4.0 * (r + 10) * np.finfo(float).eps
     diagonal2 **= 2
     estimate = (norms / diagonal2).sum(axis=0) / (n * q)
-    slack = (bound / diagonal2).sum(axis=0) / (n * q)
-    if not (np.isfinite(estimate).all() and np.isfinite(slack).all()):
+    if not np.isfinite(estimate).all():
         return np.array([direct(a) for a in alphas])
-    candidates = np.flatnonzero(estimate - slack <= np.min(estimate + slack))
-    if candidates.size > 1:  # beyond the candidates (or for a sole one): the estimate
-        for i in candidates:
+
+    def candidates(term: np.ndarray) -> np.ndarray | None:
+        """The alphas whose interval could hold the minimum (None: a bound overflowed)."""
+        bound_sum = (bound + 2.0 * term) * (4.0 * (r + 10) * np.finfo(float).eps)
+        slack = (bound_sum / diagonal2).sum(axis=0) / (n * q)
+        return np.flatnonzero(estimate - slack <= np.min(estimate + slack)) if np.isfinite(slack).all() else None
+
+    chosen = candidates(np.outer(row_norms ** 2, np.sqrt(np.einsum("ka,ka->a", w, w * column_norms[:, None] ** 2))))
+    if chosen is None or chosen.size > 1:
+        chosen = candidates(row_norms[:, None] * matmul(np.abs(vectors) * column_norms, w))
+    if chosen is None:
+        return np.array([direct(a) for a in alphas])
+    if chosen.size > 1:  # beyond the candidates (or for a sole one): the estimate
+        for i in chosen:
             estimate[i] = direct(alphas[i])
     return estimate
 
