@@ -164,5 +164,6 @@ def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: 
     if (x_high == x_low).all():
         raise fail("source is constant across all stimuli (every feature has zero variance)",
                    "source", "CONSTANT_SOURCE", fix="check the model's responses; they do not depend on the stimulus")
-    coordinates = target.isel(neuroid=slice(0, 0)).isel(presentation=order)  # sorted, without the values
+    in_order = bool((order == np.arange(order.size)).all())  # usually: then no reordering copy of the coordinates
+    coordinates = target.isel(neuroid=slice(0, 0), **({} if in_order else {"presentation": order}))  # sorted, no values
     return Aligned(x, y, ids, target_neuroids, coordinates)

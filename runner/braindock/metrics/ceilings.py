@@ -56,7 +56,7 @@ class InternalConsistency(Ceiling):
             corrected[split] = spearman_brown(r, 2)
         per_split = np.median(corrected, axis=1)
         per_neuroid = xr.DataArray(corrected, dims=("split", "neuroid"),
-                                   coords={"split": np.arange(splits), "neuroid_id": ("neuroid", ids)})
+                                   coords={"neuroid_id": ("neuroid", ids)})  # splits by position
         return Score(value=float(per_split.mean()), error=standard_error(per_split), metric=self.name,
                      version=self.version, parameters=dict(self.parameters), per_split=per_split,
                      per_neuroid=per_neuroid)

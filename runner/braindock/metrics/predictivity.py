@@ -68,7 +68,7 @@ class NeuralPredictivity(Metric):
             correlations[i] = pearson_columns(prediction, data.target[test])
             _require_defined(correlations[i], data, test, i)
         per_neuroid = xr.DataArray(correlations, dims=("split", "neuroid"),
-                                   coords={"split": np.arange(len(splits)), "neuroid_id": ("neuroid", data.neuroid_ids)})
+                                   coords={"neuroid_id": ("neuroid", data.neuroid_ids)})  # splits by position
         per_split = np.median(correlations, axis=1)
         if len(splits) == 1:
             error = _bootstrap_median_error(correlations[0], p["seed"])
