@@ -164,6 +164,7 @@ def align(source: xr.DataArray, target: xr.DataArray, *, check_constant_target: 
     if (x_high == x_low).all():
         raise fail("source is constant across all stimuli (every feature has zero variance)",
                    "source", "CONSTANT_SOURCE", fix="check the model's responses; they do not depend on the stimulus")
-    in_order = bool((order == np.arange(order.size)).all())  # usually: then no reordering copy of the coordinates
-    coordinates = target.isel(neuroid=slice(0, 0), **({} if in_order else {"presentation": order}))  # sorted, no values
+    coordinates = target.isel(neuroid=slice(0, 0))  # the presentation coordinates, without the values
+    if (order != np.arange(order.size)).any():  # sorted by stimulus_id (usually they already are: no copy)
+        coordinates = coordinates.isel(presentation=order)
     return Aligned(x, y, ids, target_neuroids, coordinates)

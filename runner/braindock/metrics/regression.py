@@ -415,7 +415,7 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     # the rounding of V D is at most that of the sums over |V| |D|, and by Cauchy-Schwarz (|V| |D|)_ik <=
     # |V_i| |D_k| (row and column 2-norms): a bound that needs no second stimuli x components^2 product. Its
     # term sum_k |V_ik| |D_k| w_k is bounded once more by Cauchy-Schwarz, |V_i| |D w| (no product at all); only
-    # if that looser bound leaves several candidates is the term itself computed (`tight`)
+    # if that looser bound leaves several candidates (or overflows) is the term itself computed
     row_norms = np.sqrt(squares.sum(axis=1))
     column_norms = np.sqrt(np.einsum("lk,lk->k", d, d))
     del d
