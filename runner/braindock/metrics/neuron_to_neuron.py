@@ -33,14 +33,14 @@ def neuron_to_neuron_predictions(source: Rows, y: np.ndarray, splits, neuroid_id
     best_column = np.full((len(splits), y.shape[1]), -1, dtype=np.intp)
     for start, block in source.blocks():
         xc = block - block.mean(axis=0)
-        cross = matmul(np.ascontiguousarray(xc.T), yc)  # (feature, neuroid) over all stimuli
+        cross = matmul(xc.T, yc)  # (feature, neuroid) over all stimuli
         total_squares = (xc * xc).sum(axis=0)
         for s, (d, _) in enumerate(left_outs):
             m = n - d.size
             xd = xc[d]
             x_sum = -xd.sum(axis=0)
             x_var = total_squares - (xd * xd).sum(axis=0) - x_sum * x_sum / m
-            covariance = cross - matmul(np.ascontiguousarray(xd.T), yc[d]) - np.outer(x_sum, y_sums[s] / m)
+            covariance = cross - matmul(xd.T, yc[d]) - np.outer(x_sum, y_sums[s] / m)
             y_var = y_squares[s] - y_sums[s] ** 2 / m
             with np.errstate(invalid="ignore", divide="ignore"):
                 r = covariance / np.sqrt(np.outer(x_var, y_var))

@@ -212,7 +212,7 @@ class DualSplit:
         keep = eigenvalues > eigenvalues.max(initial=0.0) * relative
         keep[int(np.argmax(np.abs(vectors.sum(axis=0))))] = False
         vectors = vectors[:, keep]
-        return eigenvalues[keep], vectors, matmul(np.ascontiguousarray(self.k_st), vectors)
+        return eigenvalues[keep], vectors, matmul(self.k_st, vectors)
 
     def ridge(self, y: np.ndarray, alpha: float) -> np.ndarray:
         """K + alpha I is positive definite (a centred kernel, alpha > 0): Cholesky, half LU's work; LU only if
@@ -349,7 +349,7 @@ def _ridgecv(split, y, alphas):
     """RidgeCV's generalised cross-validation from one eigendecomposition of the training kernel: the exact
     leave-one-out residuals c_i / G^-1_ii of every alpha (`_loo_errors`), then ridge with the best alpha."""
     eigenvalues, vectors, test_vectors = split.eig()
-    projected = matmul(np.ascontiguousarray(vectors.T), y)  # (component, neuroid)
+    projected = matmul(vectors.T, y)  # (component, neuroid)
     errors = _loo_errors(eigenvalues, vectors, projected, y, alphas)
     best = int(np.argmin(errors))
     alpha = float(alphas[best])
@@ -399,7 +399,7 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     # the norms and their rounding bound are sums of four terms each, added in place one term at a time (same
     # order, same bits): each (stimulus, component) or (component, component) temporary is dropped once its term
     # is added, so that at most three are held at once besides V and V*V
-    m = matmul(projected, np.ascontiguousarray(projected.T))
+    m = matmul(projected, projected.T)
     norms = matmul(squares * np.diag(m), w * w)
     bound = norms.copy()  # its sum over absolute values is itself: diag M = row norms of P, never negative
     d = np.subtract.outer(eigenvalues, eigenvalues)
@@ -421,7 +421,7 @@ def _loo_errors(eigenvalues, vectors, projected, y, alphas) -> np.ndarray:
     del d
     diagonal2 = matmul(squares, w)
     if not full_rank:
-        r_out = matmul(outside, np.ascontiguousarray(projected.T))  # V * R
+        r_out = matmul(outside, projected.T)  # V * R
         r_out *= vectors
         norms += 2.0 * matmul(r_out, w) / alphas
         bound += 2.0 * matmul(np.abs(r_out, out=r_out), w) / alphas
