@@ -19,11 +19,14 @@ cold: every metric and ceiling in a fresh process, its first call against the be
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import platform
 import tempfile
 import time
 import tracemalloc
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import scipy.linalg
@@ -35,6 +38,7 @@ from braindock.testing import behaviour_pair, neural_assembly
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
 from sklearn.model_selection import ShuffleSplit
+from threadpoolctl import ThreadpoolController
 
 SIZES = {"small": (640, 2000, 168), "large": (3200, 10000, 256)}
 SPLITS = 10
@@ -190,6 +194,23 @@ def cases(size):
     behaviour_source, trials = behaviour_pair(n_objects=objects, images_per_object=images, trials_per_cell=4)
     yield ("i2n", lambda: get_metric("i2n", splits=SPLITS)(behaviour_source, trials),
            lambda k: baseline_i2n(behaviour_source, trials, k))
+
+
+def machine() -> str:
+    """The CPU and the kernels numpy picked on it, for the tables' header: the same code runs at different relative
+    speeds on different CPUs (on an AMD Zen 4, numpy's AVX-512 sort took 5x its AVX2 sort's time)."""
+    cpu = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            cpu.setdefault(key.strip(), value.strip())
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__  # what np.show_runtime reads
+    simd = [feature for feature in __cpu_dispatch__ if __cpu_features__.get(feature)]
+    blas = [f"{pool['internal_api']} {pool['version']} {pool['architecture']}" for pool in ThreadpoolController().info()
+            if pool["user_api"] == "blas"]
+    return (f"CPU {cpu.get('model name', platform.processor() or '?')} (family {cpu.get('cpu family', '?')}, model "
+            f"{cpu.get('model', '?')}), {os.cpu_count()} cores; numpy {np.__version__} SIMD up to "
+            f"{simd[-1] if simd else 'baseline'}; BLAS {', '.join(sorted(set(blas)))}")
 
 
 def floors(source: np.ndarray, target: np.ndarray, train: np.ndarray, subject: np.ndarray) -> dict:
@@ -433,7 +454,7 @@ def main():
     repeats = {size: args.repeats or REPEATS[size] for size in SIZES}
     sizes, tables = args.sizes.split(","), args.tables.split(",")
     print(f"load average before: {os.getloadavg()} on {os.cpu_count()} cores "
-          f"(timings are wall-clock; other processes on the machine slow both sides)")
+          f"(timings are wall-clock; other processes on the machine slow both sides)\n{machine()}")
     if "speed" in tables:
         run(sizes, only, args.baseline_splits, repeats)
     if "streaming" in tables:

@@ -1,6 +1,7 @@
 """Run Brain-Score vision 2.4.2's own metrics on the inputs that compare.py wrote; print nothing, write JSON.
 
     BS_INSTALL_DEPENDENCIES=no python brainscore_side.py INPUT_DIR OUTPUT_JSON
+    BS_INSTALL_DEPENDENCIES=no python brainscore_side.py INPUT_DIR --serve   # time the metric keys read from stdin
 
 Runs ONLY inside the Brain-Score venv (brainscore-vision 2.4.2 + brainscore-core, numpy<2, xarray<2022.6);
 it never imports braindock. Inputs (see compare.py `write_inputs`):
@@ -127,7 +128,8 @@ def timed(call, memory: bool):
     return result, {"seconds": seconds, "peak_bytes": peak_bytes(call) if memory else None}
 
 
-def run(folder: Path, options: dict) -> dict:
+def cases_of(folder: Path, options: dict) -> tuple[dict, list]:
+    """({metric key: a call that computes and times it, returning its result entry}, the RidgeCV alphas)."""
     source, target, repeated, probabilities, trials, split, subjects = load_inputs(folder)
     alphas = options.get("ridgecv_alphas") or ALPHA_LIST
     skipna = bool(options.get("ceiling_skipna", False))
@@ -217,6 +219,11 @@ def run(folder: Path, options: dict) -> dict:
     cases["i1_ceiling"] = lambda: behaviour("i1_ceiling", load_metric("i1"), ceiling=True)
     cases["i1n_ceiling"] = lambda: behaviour("i1n_ceiling", I1n(), ceiling=True)
 
+    return cases, alphas
+
+
+def run(folder: Path, options: dict) -> dict:
+    cases, alphas = cases_of(folder, options)
     wanted = options.get("cases")
     unknown = sorted(set(wanted or ()) - set(cases))
     if unknown:
@@ -232,12 +239,25 @@ def run(folder: Path, options: dict) -> dict:
             results[name] = {"failed": traceback.format_exc(limit=6), "seconds": None}
         results[name]["case_seconds"] = time.perf_counter() - start
     results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "alpha_list": [float(a) for a in ALPHA_LIST],
-                              "ceiling_skipna": skipna,
+                              "ceiling_skipna": bool(options.get("ceiling_skipna", False)),
                               "cases": list(results)}
     return results
 
 
+def serve(folder: Path, options: dict) -> None:
+    """For each metric key read from stdin, one line of JSON on stdout: {"seconds": its call's time} (measure.py),
+    so that compare.py can time Brain-Score's call, ours and the floor one after the other, on the same machine
+    state, instead of minutes apart."""
+    cases, _ = cases_of(folder, {**options, "memory": False})
+    for line in sys.stdin:
+        print(json.dumps({"seconds": cases[line.strip()]()["seconds"]}), flush=True)
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 3 and argv[2] == "--serve":
+        folder = Path(argv[1])
+        serve(folder, json.loads((folder / "options.json").read_text()))
+        return 0
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2

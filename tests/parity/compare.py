@@ -20,9 +20,13 @@ than the tolerance (statistical rows: and by more than 3 standard errors) or Bra
   above Brain-Score's. Python objects and numpy buffers count, BLAS/LAPACK workspaces on neither side. The
   timed call stays untraced; the exit code does not depend on memory.
 
---rounds N: run the two sides in turn N times (Brain-Score's, ours, the floors; again) and keep each row's
-  shortest time per side: a machine whose speed drifts between one side's run and the other's then slows both.
-  Scores and memory come from the first round.
+--rounds N: run the two sides in turn N times (Brain-Score's, ours; again) and keep each row's shortest time
+  per side: a machine whose speed drifts between one side's run and the other's then slows both. Scores and
+  memory come from the first round. The one-pass rows (those with a floor) are timed apart, N times each:
+  Brain-Score's call (in a process of its venv that stays up: brainscore_side.py --serve), ours and the floor
+  one right after the other, so the three see the same machine (a shared VM's speed moves by 2x within a minute;
+  each side's run takes minutes). The header names the CPU and the kernels numpy picked; the last line says how
+  much the floors' times moved between rounds.
 
 --size parity (default): small inputs (320 stimuli of 8 objects x 600 features; 40 neuroids x 10
   repetitions; 8 objects x 12 images with 20 2AFC trials per image and distractor); RidgeCV over
@@ -509,6 +513,40 @@ def speed_summary(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def interleave(server_command: list[str], keys: list[str], rounds: int, ours_of, floor_of) -> list[dict]:
+    """Per round, {key: (Brain-Score's seconds, ours, the floor's)}, the three timed one right after the other for
+    each one-pass row; Brain-Score's by a process that stays up between calls (`brainscore_side.py --serve`: a key
+    in, {"seconds": ...} out, a line each). Timed minutes apart, as the other rows are, a shared VM's speed moved
+    those rows' ratios by 2x."""
+    if not keys:
+        return []
+    env = {**os.environ, "BS_INSTALL_DEPENDENCIES": "no", "PYTHONWARNINGS": "ignore"}
+    server = subprocess.Popen(server_command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        def theirs(key):
+            server.stdin.write(f"{key}\n")
+            server.stdin.flush()
+            line = server.stdout.readline()
+            if not line:
+                raise SystemExit(f"{' '.join(server_command)} stopped (exit {server.wait()}) while timing {key}")
+            return json.loads(line)["seconds"]
+
+        return [{key: (theirs(key), ours_of(key), floor_of(key)) for key in keys} for _ in range(rounds)]
+    finally:
+        server.stdin.close()
+        server.wait()
+
+
+def steadiness(floor_rounds: list[dict]) -> str:
+    """How much the machine's speed moved during the run: the same floor work, timed once per round, slowest round
+    over fastest (1.0 on a steady machine; a shared VM's neighbours move every ratio in the table by as much)."""
+    if len(floor_rounds) < 2 or not floor_rounds[0]:
+        return ""
+    spread = {key: max(r[key] for r in floor_rounds) / min(r[key] for r in floor_rounds) for key in floor_rounds[0]}
+    return (f"machine steadiness: each floor's slowest of {len(floor_rounds)} rounds took "
+            f"{min(spread.values()):.2f}-{max(spread.values()):.2f}x its fastest")
+
+
 def table(rows: list[dict], tolerance: float, memory: bool = False) -> str:
     fmt = "{:<45} {:>8} {:>11} {:>8} {:>10} {:>9} {:>6} {:>7}  {:<13} {:>8} {:>11} {:>8} {:>8} {:>8} {:>8} {:>8}"
     fmt += " {:>11} {:>8}" if memory else ""
@@ -583,29 +621,48 @@ def main(argv=None) -> int:
         # public Rajalingham2018 benchmark's setting) drops cells undefined in either half, as our ceilings do
         options = {"cases": brainscore_cases(selected), "ridgecv_alphas": [float(a) for a in DEFAULT_RIDGECV_ALPHAS],
                    "ceiling_skipna": True, "memory": args.memory}
-    load_before = os.getloadavg()
+    load_before, machine = os.getloadavg(), load_bench().machine()
     bs_seconds = our_seconds = 0.0
-    their_rounds, our_rounds, floor_rounds = [], [], []
+    their_rounds, our_rounds = [], []
     with tempfile.TemporaryDirectory(prefix="parity-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         write_inputs(folder, source, target, every, probabilities, trials, options)
-        for round_ in range(args.rounds):  # the sides in turn; scores and memory from the first round
+        # the sides in turn, every row: scores and memory from the first round; later rounds time the rows that
+        # share work across splits (one-pass rows are timed below)
+        one_pass = [key for key in selected if key in FLOOR_OF]
+        for round_ in range(args.rounds):
+            keys = selected if not round_ else [key for key in selected
+                                                if key not in FLOOR_OF and BRAINSCORE_KEY.get(key) not in FLOOR_OF]
+            if round_ and not keys:
+                break
             if round_:
-                (folder / "options.json").write_text(json.dumps({**options, "memory": False}))
+                (folder / "options.json").write_text(json.dumps({**options, "memory": False,
+                                                                 "cases": brainscore_cases(keys)}))
             start = time.perf_counter()
             their_rounds.append(run_brainscore(args.brainscore_python, folder))
             bs_seconds += time.perf_counter() - start
             start = time.perf_counter()
-            our_rounds.append(ours(source, target, every, probabilities, trials, their_rounds[0], selected,
+            our_rounds.append(ours(source, target, every, probabilities, trials, their_rounds[0], keys,
                                    args.memory and not round_))
             our_seconds += time.perf_counter() - start
-            floor_rounds.append(floor_seconds(source, target, selected))
+        (folder / "options.json").write_text(json.dumps({**options, "memory": False}))
+        serve = [args.brainscore_python, str(HERE / "brainscore_side.py"), str(folder), "--serve"]
+        interleaved = interleave(serve, one_pass, args.rounds,  # one-pass keys are Brain-Score's case names too
+                                 lambda key: ours(source, target, every, probabilities, trials, their_rounds[0],
+                                                  [key], False)[1][key],
+                                 lambda key: floor_seconds(source, target, [key])[key])
     theirs, (our_scores, _, our_peaks) = their_rounds[0], our_rounds[0]
-    theirs = {case: {**result, "seconds": shortest([r.get(case) or {} for r in their_rounds], "seconds")}
+    # times: the one-pass rows' from the interleaved rounds alone, the other rows' from the rounds above
+    their_times = [{case: r[case] for case in r if case not in one_pass} for r in their_rounds]
+    their_times += [{key: {"seconds": times[0]} for key, times in one_round.items()} for one_round in interleaved]
+    our_times = [{key: t for key, t in timings.items() if key not in one_pass} for _, timings, _ in our_rounds]
+    our_times += [{key: times[1] for key, times in one_round.items()} for one_round in interleaved]
+    floor_rounds = [{key: times[2] for key, times in one_round.items()} for one_round in interleaved]
+    theirs = {case: {**result, "seconds": shortest([r[case] for r in their_times if case in r], "seconds")}
               if isinstance(result, dict) and "seconds" in result else result for case, result in theirs.items()}
-    our_timings = {key: shortest([timings for _, timings, _ in our_rounds], key) for key in our_rounds[0][1]}
-    floors = {key: shortest(floor_rounds, key) for key in floor_rounds[0]}
+    our_timings = {key: shortest([r for r in our_times if key in r], key) for key in our_rounds[0][1]}
+    floors = {key: shortest(floor_rounds, key) for key in one_pass}
     load_after = os.getloadavg()
     rows = compare(our_scores, theirs, args.tolerance, our_timings, our_peaks, floors)
     checked = [r for r in rows if r["kind"] != "info"]
@@ -619,7 +676,8 @@ def main(argv=None) -> int:
                           "ridgecv_alphas": theirs.get("_parameters", {}).get("ridgecv_alphas"), "rows": rows,
                           "versions": theirs.get("_versions"),
                           "seconds": {"brainscore": bs_seconds, "braindock": our_seconds},
-                          "load_average": {"before": load_before, "after": load_after, "cores": os.cpu_count()},
+                          "load_average": {"before": load_before, "after": load_after, "cores": os.cpu_count()}, "machine": machine,
+                          "floor_rounds": floor_rounds,
                           "rounds": args.rounds, "ok": not failed}, indent=1))
     else:
         versions = theirs.get("_versions", {})
@@ -627,7 +685,7 @@ def main(argv=None) -> int:
               f"(brainscore_core {versions.get('brainscore_core')}); Brain-Score side {bs_seconds:.1f} s, "
               f"ours {our_seconds:.1f} s" + (f" ({args.rounds} rounds)" if args.rounds > 1 else ""))
         print(f"size {args.size}: {shape}; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after, "
-              f"{os.cpu_count()} cores")
+              f"{os.cpu_count()} cores\n{machine}")
         print(table(rows, args.tolerance, args.memory))
         for r in rows:
             if r.get("failed"):
@@ -642,6 +700,8 @@ def main(argv=None) -> int:
             print(f"timed metric calls ({len(timed_rows)}): Brain-Score {total_theirs:.1f} s, ours {total_ours:.1f} s, "
                   f"ratio {total_theirs / total_ours:.1f}")
             print(speed_summary(rows))
+            if steady := steadiness(floor_rounds):
+                print(steady)
         if args.memory:
             print(memory_summary(rows))
     return 1 if failed else 0

@@ -5,7 +5,10 @@ import time
 import tracemalloc
 
 import numpy as np
-from compare import memory_summary, select, shortest, speed_summary
+import sys
+
+import pytest
+from compare import interleave, memory_summary, select, shortest, speed_summary, steadiness
 from measure import peak_bytes, seconds_of
 
 MB8 = 8_000_000  # bytes of np.ones(1_000_000) (float64)
@@ -106,3 +109,32 @@ def test_rounds_keep_each_rows_shortest_time_and_none_where_a_round_has_none():
     rounds = [{"cka": 0.9, "rdm": 0.2, "pls": None}, {"cka": 0.5, "rdm": 0.4, "pls": 3.0}]
     assert [shortest(rounds, key) for key in ("cka", "rdm", "pls")] == [0.5, 0.2, None]
     assert shortest([{"cka": 0.3}, {}], "cka") is None  # a round that did not time it (failed)
+
+
+def test_interleaving_times_the_three_in_turn_for_each_key_and_round():
+    log = []
+    server = [sys.executable, "-c", "import json, sys\n"
+              "for i, line in enumerate(sys.stdin): print(json.dumps({'seconds': 10.0 * (i + 1)}), flush=True)"]
+    rounds = interleave(server, ["cka", "rdm"], 2, lambda key: log.append(("ours", key)) or 1.0,
+                        lambda key: log.append(("floor", key)) or 0.5)
+    assert rounds == [{"cka": (10.0, 1.0, 0.5), "rdm": (20.0, 1.0, 0.5)},
+                      {"cka": (30.0, 1.0, 0.5), "rdm": (40.0, 1.0, 0.5)}]  # the server's calls, in order
+    assert log == [("ours", "cka"), ("floor", "cka"), ("ours", "rdm"), ("floor", "rdm")] * 2
+    assert interleave(server, [], 3, None, None) == []
+
+
+def test_interleaving_stops_with_the_reason_when_the_server_dies():
+    with pytest.raises(SystemExit, match="stopped \\(exit 3\\) while timing cka"):
+        interleave([sys.executable, "-c", "import sys; sys.exit(3)"], ["cka"], 1, lambda key: 1.0, lambda key: 1.0)
+
+
+def test_steadiness_is_each_floors_slowest_round_over_its_fastest():
+    line = steadiness([{"cka": 1.0, "rdm": 2.0}, {"cka": 1.5, "rdm": 2.0}, {"cka": 1.2, "rdm": 2.2}])
+    assert line == "machine steadiness: each floor's slowest of 3 rounds took 1.10-1.50x its fastest"
+    assert steadiness([{"cka": 1.0}]) == "" and steadiness([{}, {}]) == ""
+
+
+def test_the_machine_line_names_the_cpu_cores_numpy_and_blas():
+    from compare import load_bench
+    line = load_bench().machine()
+    assert line.startswith("CPU ") and "cores; numpy " in line and "SIMD up to " in line and "BLAS openblas" in line
