@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 from braindock.errors import MetricError
-from braindock.metrics.alignment import align
+from braindock.metrics.alignment import align, column_ranges
+from braindock.metrics.gram import Rows
 from braindock.testing import neural_assembly
 
 
@@ -57,3 +58,19 @@ def test_duplicate_target_stimuli_rejected():
     ids[1] = ids[0]
     with pytest.raises(MetricError, match="average the target over repetitions"):
         align(source, target.assign_coords(stimulus_id=("presentation", ids)))
+
+
+@pytest.mark.parametrize("chunk_bytes", [8, 8 * 7 * 3, 2 ** 19])  # one row, three rows of the 7-column blocks, all
+def test_column_ranges_read_in_row_chunks_are_each_columns_min_and_max_nan_and_inf_included(chunk_bytes, monkeypatch):
+    import braindock.metrics.gram as gram
+    monkeypatch.setattr(gram, "BLOCK_COLUMNS", 7)  # several blocks of columns, as for a wide model
+    values = np.random.default_rng(0).standard_normal((23, 20))
+    values[17, 3], values[22, 11], values[5, 19] = np.nan, np.inf, -np.inf  # in a late chunk, the last row
+    rows = Rows(values, np.arange(22, -1, -1))  # every row, in reverse
+    low, high = column_ranges(rows, chunk_bytes)
+    expected_low, expected_high = values.min(axis=0), values.max(axis=0)
+    np.testing.assert_array_equal(low, expected_low)
+    np.testing.assert_array_equal(high, expected_high)
+    assert np.isnan(low[3]) and np.isnan(high[3]) and high[11] == np.inf and low[19] == -np.inf
+    low, high = column_ranges(values[:, :4], chunk_bytes)  # a plain array
+    np.testing.assert_array_equal(low, expected_low[:4])
