@@ -128,8 +128,8 @@ def timed(call, memory: bool):
     return result, {"seconds": seconds, "peak_bytes": peak_bytes(call) if memory else None}
 
 
-def cases_of(folder: Path, options: dict) -> tuple[dict, list]:
-    """({metric key: a call that computes and times it, returning its result entry}, the RidgeCV alphas)."""
+def cases_of(folder: Path, options: dict) -> tuple[dict, dict]:
+    """({metric key: a call that computes and times it, returning its result entry}, the parameters they use)."""
     source, target, repeated, probabilities, trials, split, subjects = load_inputs(folder)
     alphas = options.get("ridgecv_alphas") or ALPHA_LIST
     skipna = bool(options.get("ceiling_skipna", False))
@@ -219,11 +219,12 @@ def cases_of(folder: Path, options: dict) -> tuple[dict, list]:
     cases["i1_ceiling"] = lambda: behaviour("i1_ceiling", load_metric("i1"), ceiling=True)
     cases["i1n_ceiling"] = lambda: behaviour("i1n_ceiling", I1n(), ceiling=True)
 
-    return cases, alphas
+    return cases, {"ridgecv_alphas": [float(a) for a in alphas], "alpha_list": [float(a) for a in ALPHA_LIST],
+                   "ceiling_skipna": skipna}
 
 
 def run(folder: Path, options: dict) -> dict:
-    cases, alphas = cases_of(folder, options)
+    cases, parameters = cases_of(folder, options)
     wanted = options.get("cases")
     unknown = sorted(set(wanted or ()) - set(cases))
     if unknown:
@@ -238,9 +239,7 @@ def run(folder: Path, options: dict) -> dict:
         except Exception:  # report what failed, never a made-up number
             results[name] = {"failed": traceback.format_exc(limit=6), "seconds": None}
         results[name]["case_seconds"] = time.perf_counter() - start
-    results["_parameters"] = {"ridgecv_alphas": [float(a) for a in alphas], "alpha_list": [float(a) for a in ALPHA_LIST],
-                              "ceiling_skipna": bool(options.get("ceiling_skipna", False)),
-                              "cases": list(results)}
+    results["_parameters"] = {**parameters, "cases": list(results)}
     return results
 
 
